@@ -1,0 +1,79 @@
+// Turns a deadline rule into moments: when it is due, when to remind, when to escalate.
+// Runs as an activity so that the calendar (holiday data, time zones) can change with a
+// library upgrade without making recorded workflow histories non-deterministic.
+import { DateTime, Duration } from 'luxon';
+import type { Counting, EscalationStep } from '../domain/rules';
+import { isSwedishWorkingDay } from './working-days';
+
+export interface PlanDeadlineInput {
+  timeZone: string;
+  counting: Counting;
+  /** Either a start and a duration... */
+  startAt: string;
+  duration?: string;
+  /** ...or an explicit due moment, for an extension (a date ends at the end of that day). */
+  dueDate?: string;
+  reminders: string[];
+  escalation: EscalationStep[];
+}
+
+export interface PlannedAlert {
+  kind: 'paminnelse' | 'eskalering';
+  /** Index into the reminders or the escalation chain. */
+  index: number;
+  at: string;
+  to: EscalationStep['to'];
+}
+
+export interface DeadlinePlan {
+  dueAt: string;
+  alerts: PlannedAlert[];
+}
+
+function hasTimePart(duration: string): boolean {
+  return duration.includes('T');
+}
+
+export function computeDueAt(startAt: string, duration: string, counting: Counting, timeZone: string): DateTime {
+  const start = DateTime.fromISO(startAt, { zone: timeZone });
+  const parsed = Duration.fromISO(duration);
+  if (!start.isValid || !parsed.isValid) throw new Error(`Ogiltig tidpunkt eller varaktighet: ${startAt} ${duration}`);
+  if (hasTimePart(duration)) {
+    if (counting === 'arbetsdagar') throw new Error(`Arbetsdagar kan inte räknas i timmar: ${duration}`);
+    return start.plus(parsed);
+  }
+  if (counting === 'kalenderdagar') return start.plus(parsed).endOf('day');
+  // Working days: the nth working day after the start day; "genast" (P0D) is the start day
+  // itself, or the next working day when the report arrived on a holiday.
+  const { days } = parsed.shiftTo('days');
+  let day = start.startOf('day');
+  while (!isSwedishWorkingDay(day)) day = day.plus({ days: 1 });
+  for (let counted = 0; counted < days; ) {
+    day = day.plus({ days: 1 });
+    if (isSwedishWorkingDay(day)) counted += 1;
+  }
+  return day.endOf('day');
+}
+
+export function planDeadline(input: PlanDeadlineInput): DeadlinePlan {
+  const start = DateTime.fromISO(input.startAt, { zone: input.timeZone });
+  let due: DateTime;
+  if (input.dueDate) {
+    due = DateTime.fromISO(input.dueDate, { zone: input.timeZone }).endOf('day');
+  } else if (input.duration) {
+    due = computeDueAt(input.startAt, input.duration, input.counting, input.timeZone);
+  } else {
+    throw new Error('Antingen varaktighet eller slutdatum krävs');
+  }
+  const alerts: PlannedAlert[] = [];
+  input.reminders.forEach((offset, index) => {
+    const at = due.minus(Duration.fromISO(offset));
+    // A reminder due before the task existed would only be noise.
+    if (at > start) alerts.push({ kind: 'paminnelse', index, at: at.toISO()!, to: 'enhet' });
+  });
+  input.escalation.forEach((step, index) => {
+    alerts.push({ kind: 'eskalering', index, at: due.plus(Duration.fromISO(step.after)).toISO()!, to: step.to });
+  });
+  alerts.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return { dueAt: due.toUTC().toISO()!, alerts: alerts.map((a) => ({ ...a, at: DateTime.fromISO(a.at).toUTC().toISO()! })) };
+}

@@ -1,0 +1,157 @@
+// The API's side of Temporal: open a case, read it, perform an action, list waiting tasks.
+// One Temporal client per process, handed in.
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import {
+  caseWorkflowId,
+  type CaseAction,
+  type CaseView,
+  type MemoTask,
+  type OpenCaseRequest,
+} from '../domain/case';
+import { caseOpenedUpdate, caseViewQuery, performActionUpdate } from '../domain/messages';
+import { findUnit, type Organisation } from '../domain/organisation';
+import type { Rules } from '../domain/rules';
+import { CaseKindAttr, CaseRefAttr, UnitsAttr, WaitingUnitsAttr } from '../domain/search-attributes';
+import type { caseWorkflow } from '../workflows/case-workflow';
+import { canSeeCase, unitsInView } from './access';
+import type { Caller } from './auth';
+import { ApiError, fromTemporal, notFound } from './errors';
+
+export interface CaseServiceOptions {
+  client: Client;
+  taskQueue: string;
+  organisation: Organisation;
+  /** The rules a new case starts under. */
+  rules: () => Rules;
+}
+
+export interface TaskItem {
+  caseRef: string;
+  taskId: string;
+  title: string;
+  unit: string;
+  dueAt: string;
+  escalationLevel: number;
+  overdue: boolean;
+}
+
+const firstDeadlineKey = { barn: 'barn.skyddsbedomning', vuxen: 'vuxen.riskbedomning', utovare: 'utovare.erbjudande' } as const;
+
+export function createCaseService(options: CaseServiceOptions) {
+  const { client, organisation } = options;
+
+  async function query(caseRef: string): Promise<CaseView> {
+    try {
+      return await client.workflow.getHandle(caseWorkflowId(caseRef)).query(caseViewQuery);
+    } catch (error) {
+      throw fromTemporal(error) ?? error;
+    }
+  }
+
+  async function read(caller: Caller, caseRef: string): Promise<CaseView> {
+    const view = await query(caseRef);
+    if (!canSeeCase(caller, view.involvedUnits, organisation)) throw notFound();
+    return view;
+  }
+
+  return {
+    read,
+
+    /** Opens a case; the same reference again answers with the case that exists. */
+    async open(caller: Caller, request: OpenCaseRequest): Promise<{ created: boolean; view: CaseView }> {
+      const rules = options.rules();
+      const receivingUnit = rules.deadlines[firstDeadlineKey[request.kind]]!.owner;
+      if ((caller.role !== 'handlaggare' && caller.role !== 'enhetschef') || caller.unit !== receivingUnit) {
+        throw new ApiError(403, 'EJ_BEHORIG', `Ärenden av typen ${request.kind} öppnas av enheten ${receivingUnit}`);
+      }
+      const now = Date.now();
+      if (request.receivedAt && Date.parse(request.receivedAt) > now + 5 * 60_000) {
+        throw new ApiError(400, 'OGILTIG_UPPGIFT', 'Ankomsttiden kan inte ligga i framtiden', [
+          { field: 'receivedAt', message: 'Ankomsttiden kan inte ligga i framtiden' },
+        ]);
+      }
+      const workflowId = caseWorkflowId(request.caseRef);
+      const startCase = new WithStartWorkflowOperation<typeof caseWorkflow>('caseWorkflow', {
+        workflowId,
+        taskQueue: options.taskQueue,
+        // A case reference is used once: a closed case is not started again.
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [
+          {
+            caseRef: request.caseRef,
+            kind: request.kind,
+            receivedAt: request.receivedAt ?? new Date(now).toISOString(),
+            flags: request.flags,
+            openedBy: caller,
+            rules,
+          },
+        ],
+        // Findable at once, before the first workflow task has run.
+        typedSearchAttributes: [
+          { key: CaseRefAttr, value: request.caseRef },
+          { key: CaseKindAttr, value: request.kind },
+          { key: UnitsAttr, value: [caller.unit] },
+        ],
+      });
+      try {
+        const view = await client.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation: startCase });
+        return { created: true, view };
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw fromTemporal(error) ?? error;
+        const existing = await read(caller, request.caseRef);
+        if (existing.kind !== request.kind) {
+          throw new ApiError(409, 'ARENDE_FINNS', `Referensen ${request.caseRef} används redan av ett ärende av typen ${existing.kind}`, [
+            { field: 'caseRef', message: 'Referensen används redan' },
+          ]);
+        }
+        return { created: false, view: existing };
+      }
+    },
+
+    async perform(caller: Caller, caseRef: string, action: CaseAction): Promise<CaseView> {
+      await read(caller, caseRef);
+      if ((action.type === 'besluta_insats' || action.type === 'erbjudande') && !findUnit(organisation, action.utforare)) {
+        throw new ApiError(400, 'OGILTIG_UPPGIFT', `Enheten ${action.utforare} finns inte`, [{ field: 'utforare', message: 'Okänd enhet' }]);
+      }
+      try {
+        return await client.workflow
+          .getHandle(caseWorkflowId(caseRef))
+          .executeUpdate(performActionUpdate, { args: [{ actor: caller, action }] });
+      } catch (error) {
+        throw fromTemporal(error) ?? error;
+      }
+    },
+
+    /** Open tasks of the caller's units, most urgent first, answered from visibility. */
+    async tasks(caller: Caller): Promise<TaskItem[]> {
+      const units = unitsInView(caller, organisation);
+      if (units.length === 0) return [];
+      const list = units.map((u) => `'${u.replaceAll("'", '')}'`).join(', ');
+      const items: TaskItem[] = [];
+      const now = Date.now();
+      for await (const execution of client.workflow.list({
+        query: `WorkflowType = 'caseWorkflow' AND ExecutionStatus = 'Running' AND ${WaitingUnitsAttr.name} IN (${list})`,
+      })) {
+        const caseRef = execution.typedSearchAttributes.get(CaseRefAttr);
+        const tasks = (execution.memo?.tasks ?? []) as MemoTask[];
+        for (const task of tasks) {
+          if (!caseRef || !units.includes(task.unit)) continue;
+          items.push({ caseRef, taskId: task.id, title: task.title, unit: task.unit, dueAt: task.dueAt, escalationLevel: task.escalationLevel, overdue: Date.parse(task.dueAt) <= now });
+        }
+      }
+      return items.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+    },
+
+    async temporalHealthy(): Promise<boolean> {
+      try {
+        await client.workflowService.getSystemInfo({});
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+export type CaseService = ReturnType<typeof createCaseService>;

@@ -1,0 +1,67 @@
+// One error shape for every answer that is not a success, with Swedish messages:
+// { error: { code, message, fields? } }. Temporal failures are mapped by their typed code.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { failureStatus, isFailureCode } from '../domain/failures';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = () => new ApiError(404, 'HITTADES_INTE', 'Ärendet finns inte eller så saknar du behörighet till det');
+
+export const ErrorResponseSchemaDescription = 'Fel: { error: { code, message, fields } }';
+
+/** Maps what Temporal answered to an ApiError, or returns undefined when it is not ours. */
+export function fromTemporal(error: unknown): ApiError | undefined {
+  if (error instanceof WorkflowNotFoundError) return notFound();
+  const cause = error instanceof WorkflowUpdateFailedError ? error.cause : error;
+  if (cause instanceof ApplicationFailure && isFailureCode(cause.type)) {
+    const field = (cause.details?.[0] as { field?: string } | undefined)?.field;
+    return new ApiError(failureStatus[cause.type], cause.type, cause.message, field ? [{ field, message: cause.message }] : []);
+  }
+  const message = (error as Error | undefined)?.message ?? '';
+  if (/workflow execution already completed/i.test(message)) {
+    return new ApiError(409, 'FEL_FAS', 'Ärendet är avslutat och kan inte ändras');
+  }
+  return undefined;
+}
+
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const fields = error.validation.map((issue) => ({
+      field: issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || (error.validationContext ?? 'body'),
+      message: issue.message,
+    }));
+    const where = { body: 'innehållet', params: 'adressen', querystring: 'frågan', headers: 'huvudena' }[error.validationContext ?? 'body'] ?? 'förfrågan';
+    return reply.code(400).send({
+      error: { code: 'OGILTIG_UPPGIFT', message: `Ogiltiga uppgifter i ${where}: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields },
+    });
+  }
+  const apiError = error instanceof ApiError ? error : fromTemporal(error);
+  if (apiError) {
+    return reply.code(apiError.statusCode).send({ error: { code: apiError.code, message: apiError.message, fields: apiError.fields } });
+  }
+  if (error.statusCode === 400 && error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return reply.code(400).send({ error: { code: 'OGILTIG_UPPGIFT', message: 'Innehållet är inte giltig JSON', fields: [] } });
+  }
+  if (error.statusCode === 415) {
+    return reply.code(415).send({ error: { code: 'FEL_FORMAT', message: 'Innehållet måste skickas som application/json', fields: [] } });
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return reply.code(500).send({ error: { code: 'INTERNT_FEL', message: 'Ett internt fel inträffade; försök igen om en stund', fields: [] } });
+}

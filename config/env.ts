@@ -1,0 +1,113 @@
+// Configuration, parsed once at start-up: a wrong value stops the process with a clear message.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { defaultOrganisation, OrganisationSchema, type Organisation } from '../domain/organisation';
+import { describeIssues, z } from '../domain/zod';
+
+export const DEV_JWT_SECRET = 'samverkan-dev-secret-change-me-in-production';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optional = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+const EnvSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_URL: optional,
+  DATA_DIR: z.string().default('data'),
+  TEMPORAL_ADDRESS: optional,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('samverkan'),
+  TEMPORAL_API_KEY: optional,
+  TEMPORAL_TLS_CERT: optional,
+  TEMPORAL_TLS_KEY: optional,
+  TEMPORAL_TLS_CA: optional,
+  TEMPORAL_TLS_SERVER_NAME: optional,
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  SMTP_URL: optional,
+  MAIL_FROM: z.string().default('Samverkan <noreply@samverkan.local>'),
+  MAILCATCHER_SMTP_PORT: port.default(1025),
+  MAILCATCHER_HTTP_PORT: port.default(1080),
+  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/samverkan'),
+  AUTH_JWT_SECRET: optional,
+  AUTH_OIDC_ISSUER: optional,
+  AUTH_OIDC_AUDIENCE: optional,
+  AUTH_JWKS_URL: optional,
+  ORGANISATION_FILE: optional,
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  temporal: {
+    /** Absent: `npm start` runs a local dev server. */
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
+    devPort: number;
+    uiPort: number;
+  };
+  mail: { smtpUrl?: string; from: string; catcherSmtpPort: number; catcherHttpPort: number };
+  databaseUrl: string;
+  auth: { jwtSecret: string; usesDevSecret: boolean; oidcIssuer?: string; oidcAudience?: string; jwksUrl?: string };
+  organisation: Organisation;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = describeIssues(parsed.error).map((i) => `  ${i.field}: ${i.message}`);
+    throw new Error(`Felaktig konfiguration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const tlsWanted = e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_KEY || e.TEMPORAL_TLS_CA || e.TEMPORAL_TLS_SERVER_NAME;
+  if ((e.TEMPORAL_TLS_CERT === undefined) !== (e.TEMPORAL_TLS_KEY === undefined)) {
+    throw new Error('Felaktig konfiguration: TEMPORAL_TLS_CERT och TEMPORAL_TLS_KEY anges tillsammans');
+  }
+  if (e.AUTH_OIDC_ISSUER && !e.AUTH_OIDC_AUDIENCE) {
+    throw new Error('Felaktig konfiguration: AUTH_OIDC_AUDIENCE krävs tillsammans med AUTH_OIDC_ISSUER');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    dataDir: path.resolve(e.DATA_DIR),
+    temporal: {
+      ...(e.TEMPORAL_ADDRESS ? { address: e.TEMPORAL_ADDRESS } : {}),
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
+      ...(tlsWanted || e.TEMPORAL_API_KEY
+        ? { tls: { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY, caPath: e.TEMPORAL_TLS_CA, serverName: e.TEMPORAL_TLS_SERVER_NAME } }
+        : {}),
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
+    mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), from: e.MAIL_FROM, catcherSmtpPort: e.MAILCATCHER_SMTP_PORT, catcherHttpPort: e.MAILCATCHER_HTTP_PORT },
+    databaseUrl: e.DATABASE_URL,
+    auth: {
+      jwtSecret: e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET,
+      usesDevSecret: !e.AUTH_JWT_SECRET,
+      ...(e.AUTH_OIDC_ISSUER ? { oidcIssuer: e.AUTH_OIDC_ISSUER } : {}),
+      ...(e.AUTH_OIDC_AUDIENCE ? { oidcAudience: e.AUTH_OIDC_AUDIENCE } : {}),
+      ...(e.AUTH_JWKS_URL ? { jwksUrl: e.AUTH_JWKS_URL } : {}),
+    },
+    organisation: e.ORGANISATION_FILE ? loadOrganisation(e.ORGANISATION_FILE) : defaultOrganisation,
+  };
+}
+
+function loadOrganisation(file: string): Organisation {
+  const parsed = OrganisationSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const lines = describeIssues(parsed.error).map((i) => `  ${i.field}: ${i.message}`);
+    throw new Error(`Felaktig organisation i ${file}:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,215 @@
+// A case as the system sees it: a reference into the record system, the flags that drive
+// the rules, the phase, and who must do what by when. No names, no journal text.
+import { Counting, DeadlineKey, EscalationTarget, LegalSourceSchema, RulesSchema } from './rules';
+import { isoTimestamp, slug, z } from './zod';
+
+export const CaseKind = z.enum(['barn', 'vuxen', 'utovare']);
+export type CaseKind = z.infer<typeof CaseKind>;
+
+/**
+ * The record system's reference (diarienummer or akt-id). Never a personal identity number:
+ * a reference that looks like one is refused so that it cannot leak into e-mail or logs.
+ */
+export const CaseRef = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$/, {
+    message: 'Ärendereferensen får bara innehålla bokstäver a–z, siffror, punkt, bindestreck och understreck (3–40 tecken)',
+  })
+  .refine((ref) => !/(^|\D)(\d{2})?\d{6}[-+]?\d{4}($|\D)/.test(ref), {
+    message: 'Ärendereferensen ser ut som ett personnummer; använd verksamhetssystemets ärendenummer',
+  });
+
+export const CaseFlagsSchema = z.object({
+  /** Violence in the family: a required answer, never absent. */
+  vald: z.enum(['ja', 'misstanke', 'nej', 'okant']),
+  barnIHushallet: z.boolean(),
+  hedersrelaterat: z.boolean(),
+  skyddadeUppgifter: z.boolean(),
+});
+export type CaseFlags = z.infer<typeof CaseFlagsSchema>;
+
+export const Phase = z.enum([
+  'skyddsbedomning',
+  'forhandsbedomning',
+  'riskbedomning',
+  'erbjudande',
+  'utredning',
+  'insatser',
+  'avslutad',
+]);
+export type Phase = z.infer<typeof Phase>;
+
+export const ActorSchema = z.object({
+  sub: z.string().min(1).max(200),
+  role: z.enum(['handlaggare', 'enhetschef', 'sektorchef', 'samordnare']),
+  unit: slug,
+});
+export type Actor = z.infer<typeof ActorSchema>;
+
+/** What the API accepts to open a case. */
+export const OpenCaseRequestSchema = z.object({
+  caseRef: CaseRef,
+  kind: CaseKind,
+  /** When the report of concern or application arrived: the statutory clocks start here. */
+  receivedAt: isoTimestamp.optional(),
+  flags: CaseFlagsSchema,
+});
+export type OpenCaseRequest = z.infer<typeof OpenCaseRequestSchema>;
+
+export const CaseWorkflowInputSchema = z.object({
+  caseRef: CaseRef,
+  kind: CaseKind,
+  receivedAt: isoTimestamp,
+  flags: CaseFlagsSchema,
+  openedBy: ActorSchema,
+  rules: RulesSchema,
+  /** Continue-as-new after this many history events (Temporal also suggests it on its own). */
+  historyLimit: z.int().min(100).default(5000),
+});
+export type CaseWorkflowInput = z.input<typeof CaseWorkflowInputSchema>;
+
+// ---- Actions: every change to a case arrives as one of these, through one Update. ----
+
+const insatsId = z.string().regex(/^i\d+$/, { message: 'Ogiltigt insats-id' });
+
+export const CaseActionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('skyddsbedomning'), skyddsbehov: z.enum(['akut', 'ej_akut']) }),
+  z.object({ type: z.literal('forhandsbedomning'), beslut: z.enum(['inled_utredning', 'ingen_utredning']) }),
+  z.object({ type: z.literal('riskbedomning'), instrument: z.enum(['FREDA', 'PATRIARK']), riskniva: z.enum(['lag', 'forhojd', 'hog']) }),
+  z.object({ type: z.literal('erbjudande'), erbjudande: z.enum(['manscentrum', 'atv', 'rvt_stodsamtal']), svar: z.enum(['ja', 'nej', 'vill_fundera']), utforare: slug }),
+  z.object({
+    type: z.literal('forlang_utredning'),
+    nyttSlutdatum: z.iso.date({ message: 'Ogiltigt datum (ÅÅÅÅ-MM-DD)' }),
+    skal: z.string().trim().min(10, { message: 'Ange skälet till förlängningen (minst 10 tecken)' }).max(1000),
+  }),
+  z.object({ type: z.literal('avsluta_utredning'), beslut: z.enum(['insatser', 'inga_insatser']) }),
+  z.object({ type: z.literal('besluta_insats'), insats: slug, utforare: slug }),
+  z.object({ type: z.literal('uppfoljning'), insatsId }),
+  z.object({ type: z.literal('avsluta_insats'), insatsId }),
+  z.object({ type: z.literal('avsluta_arende') }),
+]);
+export type CaseAction = z.infer<typeof CaseActionSchema>;
+export type CaseActionType = CaseAction['type'];
+
+export const ActionRequestSchema = z.object({ actor: ActorSchema, action: CaseActionSchema });
+export type ActionRequest = z.infer<typeof ActionRequestSchema>;
+
+// ---- State, as queries return it ----
+
+export const DeadlineSchema = z.object({
+  id: z.string(),
+  /** A lifecycle deadline key, or "uppfoljning" for an insats follow-up. */
+  key: z.union([DeadlineKey, z.literal('uppfoljning')]),
+  title: z.string(),
+  unit: slug,
+  insatsId: z.string().optional(),
+  startedAt: isoTimestamp,
+  dueAt: isoTimestamp,
+  duration: z.string(),
+  counting: Counting,
+  legal: LegalSourceSchema,
+  status: z.enum(['open', 'done', 'cancelled']),
+  closedAt: isoTimestamp.optional(),
+  /** Highest escalation step sent for the current due moment (0: none). */
+  escalationLevel: z.int().min(0),
+  escalatedTo: EscalationTarget.optional(),
+  /** Bumped when the due moment moves, so that its reminders are planned anew. */
+  revision: z.int().min(0),
+  extensions: z.array(z.object({ previousDueAt: isoTimestamp, newDueAt: isoTimestamp, reason: z.string(), by: z.string(), at: isoTimestamp })),
+  /** Planned notifications for the current due moment: new task, reminders, escalations. */
+  alerts: z.array(z.object({ kind: z.enum(['ny_uppgift', 'paminnelse', 'eskalering']), index: z.int(), at: isoTimestamp, to: EscalationTarget })),
+  /** Keys of the notifications already sent for this deadline. */
+  sent: z.array(z.string()),
+});
+export type Deadline = z.infer<typeof DeadlineSchema>;
+
+export const InsatsSchema = z.object({
+  id: z.string(),
+  kind: slug,
+  decidedBy: slug,
+  performedBy: slug,
+  decidedAt: isoTimestamp,
+  endedAt: isoTimestamp.optional(),
+  followUps: z.int().min(0),
+});
+export type Insats = z.infer<typeof InsatsSchema>;
+
+export const CaseEventSchema = z.object({
+  at: isoTimestamp,
+  type: z.string(),
+  unit: slug,
+  by: z.string(),
+  summary: z.string(),
+});
+export type CaseEvent = z.infer<typeof CaseEventSchema>;
+
+export const CaseStateSchema = z.object({
+  caseRef: z.string(),
+  kind: CaseKind,
+  flags: CaseFlagsSchema,
+  phase: Phase,
+  receivedAt: isoTimestamp,
+  openedAt: isoTimestamp,
+  closedAt: isoTimestamp.optional(),
+  rulesVersion: z.int(),
+  involvedUnits: z.array(slug),
+  deadlines: z.array(DeadlineSchema),
+  insatser: z.array(InsatsSchema),
+  events: z.array(CaseEventSchema),
+  nextInsatsNumber: z.int(),
+  nextDeadlineNumber: z.int(),
+  riskAssessment: z.object({ instrument: z.enum(['FREDA', 'PATRIARK']), riskniva: z.string(), at: isoTimestamp }).optional(),
+});
+export type CaseState = z.infer<typeof CaseStateSchema>;
+
+/** An open task as the workflow keeps it in its memo, for task lists read from visibility. */
+export interface MemoTask {
+  id: string;
+  title: string;
+  unit: string;
+  dueAt: string;
+  escalationLevel: number;
+}
+
+/** What the API shows of a case: its state, with open tasks first. */
+export const CaseViewSchema = CaseStateSchema.extend({ openTasks: z.array(DeadlineSchema), overdue: z.boolean() });
+export type CaseView = z.infer<typeof CaseViewSchema>;
+
+/** Which actions each phase allows; the validator refuses the others with a Swedish message. */
+export const phaseActions: Record<Phase, CaseActionType[]> = {
+  skyddsbedomning: ['skyddsbedomning'],
+  forhandsbedomning: ['forhandsbedomning'],
+  riskbedomning: ['riskbedomning'],
+  erbjudande: ['erbjudande'],
+  utredning: ['forlang_utredning', 'avsluta_utredning'],
+  insatser: ['besluta_insats', 'uppfoljning', 'avsluta_insats', 'avsluta_arende', 'erbjudande'],
+  avslutad: [],
+};
+
+export const phaseLabels: Record<Phase, string> = {
+  skyddsbedomning: 'skyddsbedömning',
+  forhandsbedomning: 'förhandsbedömning',
+  riskbedomning: 'skydds- och riskbedömning',
+  erbjudande: 'erbjudande om stöd',
+  utredning: 'utredning',
+  insatser: 'insatser och uppföljning',
+  avslutad: 'avslutat',
+};
+
+export const actionLabels: Record<CaseActionType, string> = {
+  skyddsbedomning: 'registrera skyddsbedömning',
+  forhandsbedomning: 'besluta efter förhandsbedömning',
+  riskbedomning: 'registrera risk- och skyddsbedömning',
+  erbjudande: 'registrera erbjudande till våldsutövare',
+  forlang_utredning: 'förlänga utredningen',
+  avsluta_utredning: 'avsluta utredningen',
+  besluta_insats: 'besluta om insats',
+  uppfoljning: 'registrera uppföljning',
+  avsluta_insats: 'avsluta insats',
+  avsluta_arende: 'avsluta ärendet',
+};
+
+/** Workflow id of a case: one per case reference, so the same case cannot be started twice. */
+export function caseWorkflowId(caseRef: string): string {
+  return `arende-${caseRef}`;
+}

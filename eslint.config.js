@@ -1,0 +1,45 @@
+// Lint as in temporalio/samples-typescript: floating promises are errors, and workflow code
+// may not reach Node built-ins or anything that does I/O.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.tools/', 'data/', 'dist/', 'tests/fixtures/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }] },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Workflow code and what it imports runs in Temporal's deterministic sandbox.
+    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`)].map((name) => ({
+            name,
+            message: 'Node built-ins are not allowed in workflow code.',
+          })),
+          patterns: [
+            { group: ['../activities', '../activities/*', '../infra/*', '../api/*', '../workers/*', '../config/*'], allowTypeImports: true, message: 'Workflow code imports activities as types only, and nothing that does I/O.' },
+            { group: ['nodemailer', 'pg', 'luxon', 'date-holidays', 'fastify', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Not allowed in workflow code.' },
+          ],
+        },
+      ],
+    },
+  },
+);

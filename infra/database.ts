@@ -1,0 +1,43 @@
+// The project's PostgreSQL database: created on first start, migrated in place.
+import pg from 'pg';
+
+const migrations = [
+  `CREATE TABLE IF NOT EXISTS notification_log (
+     key text PRIMARY KEY,
+     message_id text NOT NULL,
+     recipient text NOT NULL,
+     subject text NOT NULL,
+     sent_at timestamptz NOT NULL DEFAULT now()
+   )`,
+];
+
+/** Creates the database named in the URL when it does not exist yet. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Ogiltigt databasnamn i DATABASE_URL: ${name}`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      try {
+        await client.query(`CREATE DATABASE "${name}"`);
+      } catch (error) {
+        // Another process created it at the same moment.
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function openDatabase(url: string): Promise<pg.Pool> {
+  await ensureDatabase(url);
+  const pool = new pg.Pool({ connectionString: url, max: 5 });
+  for (const statement of migrations) await pool.query(statement);
+  return pool;
+}

@@ -1,0 +1,94 @@
+// A real time-skipping Temporal test server, a real worker with the real activities, a real
+// SMTP server on localhost and the real database: what the workflow tests run against.
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import type pg from 'pg';
+import { createPgNotificationLedger } from '../../activities/notification-ledger';
+import type { CaseFlags, CaseKind, CaseWorkflowInput } from '../../domain/case';
+import { caseWorkflowId } from '../../domain/case';
+import { defaultOrganisation } from '../../domain/organisation';
+import { defaultRules, type Rules } from '../../domain/rules';
+import { registerSearchAttributes } from '../../infra/search-attribute-registration';
+import { temporalTestServerPath } from '../../infra/temporal-binaries';
+import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher';
+import { caseWorkflow } from '../../workflows/case-workflow';
+import { createCaseWorker, workflowsPath } from '../../workers/worker';
+import { openTestDatabase } from './database';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow bundle, built once per test process. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never });
+  return bundle;
+}
+
+export const noFlags: CaseFlags = { vald: 'nej', barnIHushallet: false, hedersrelaterat: false, skyddadeUppgifter: false };
+
+export interface WorkflowHarness {
+  env: TestWorkflowEnvironment;
+  mail: MailCatcher;
+  pool: pg.Pool;
+  taskQueue: string;
+  startCase(options?: { kind?: CaseKind; flags?: Partial<CaseFlags>; rules?: Rules; unit?: string; receivedAt?: string; historyLimit?: number }): Promise<{
+    caseRef: string;
+    handle: Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
+  }>;
+  close(): Promise<void>;
+}
+
+export async function startWorkflowHarness(): Promise<WorkflowHarness> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+  });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  const mail = await startMailCatcher();
+  const pool = await openTestDatabase();
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await createCaseWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    dependencies: {
+      mailer: nodemailer.createTransport(mail.smtpUrl),
+      ledger: createPgNotificationLedger(pool),
+      organisation: defaultOrganisation,
+      mailFrom: 'Samverkan <noreply@samverkan.test>',
+      publicUrl: 'http://samverkan.test',
+      timeZone: defaultRules.timeZone,
+    },
+  });
+  const running = worker.run();
+  const openedBy: Record<CaseKind, string> = { barn: 'mottagning', vuxen: 'rvt', utovare: 'rvt' };
+
+  return {
+    env,
+    mail,
+    pool,
+    taskQueue,
+    async startCase(options = {}) {
+      const kind = options.kind ?? 'barn';
+      const caseRef = `T-${randomUUID().slice(0, 8)}`;
+      const input: CaseWorkflowInput = {
+        caseRef,
+        kind,
+        receivedAt: options.receivedAt ?? new Date(await env.currentTimeMs()).toISOString(),
+        flags: { ...noFlags, ...options.flags },
+        openedBy: { sub: 'test-handlaggare', role: 'handlaggare', unit: options.unit ?? openedBy[kind] },
+        rules: options.rules ?? defaultRules,
+        ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
+      };
+      const handle = await env.client.workflow.start(caseWorkflow, { taskQueue, workflowId: caseWorkflowId(caseRef), args: [input] });
+      return { caseRef, handle };
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await mail.close();
+      await pool.end();
+      await env.teardown();
+    },
+  };
+}
