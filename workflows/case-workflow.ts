@@ -50,6 +50,8 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   const model = new CaseModel(args.resume ?? CaseModel.initialState(input, nowIso()), rules);
   const lock = new Mutex();
   const trackers = new Set<string>();
+  /** Notifications being sent right now: a run does not end in the middle of one. */
+  let sending = 0;
 
   type MomentsInput = Pick<DeadlineSpec, 'counting' | 'startAt' | 'duration' | 'reminders' | 'escalation'>;
   const planMoments = async (spec: MomentsInput, dueDate?: string): Promise<PlannedMoments> => {
@@ -97,6 +99,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
         const wait = Date.parse(alert.at) - Date.now();
         if (wait > 0 && (await condition(changed, wait))) continue;
         const key = alertKey(deadline, alert);
+        sending += 1;
         await sendNotification({
           key: `${workflowInfo().workflowId}/${key}`,
           kind: alert.kind,
@@ -107,6 +110,8 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
           dueAt: deadline.dueAt,
           citation: deadline.legal.citation,
           protectedCase: model.state.flags.skyddadeUppgifter,
+        }).finally(() => {
+          sending -= 1;
         });
         deadline.sent.push(key);
         if (alert.kind === 'eskalering' && deadline.revision === revision) {
@@ -178,7 +183,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
 
   const historyLimit = input.historyLimit;
   await condition(() => model.closed || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit);
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && sending === 0);
   if (!model.closed) {
     model.compact();
     await continueAsNew<typeof caseWorkflow>({ ...args, resume: model.state });

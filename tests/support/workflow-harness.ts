@@ -5,8 +5,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import type pg from 'pg';
+import { caseOpenedUpdate, caseViewQuery } from '../../domain/messages';
 import { createPgNotificationLedger } from '../../activities/notification-ledger';
-import type { CaseFlags, CaseKind, CaseWorkflowInput } from '../../domain/case';
+import type { CaseFlags, CaseKind, CaseView, CaseWorkflowInput } from '../../domain/case';
 import { caseWorkflowId } from '../../domain/case';
 import { defaultOrganisation } from '../../domain/organisation';
 import { defaultRules, type Rules } from '../../domain/rules';
@@ -35,6 +36,10 @@ export interface WorkflowHarness {
     caseRef: string;
     handle: Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
   }>;
+  /** Waits until every planned notification that is already due has been sent. */
+  settled(handle: { query: (q: typeof caseViewQuery) => Promise<CaseView> }): Promise<void>;
+  /** Terminates the cases a test left running, so that later clock skips stay quiet. */
+  terminateAll(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
     },
   });
   const running = worker.run();
+  const started = new Set<string>();
   const openedBy: Record<CaseKind, string> = { barn: 'mottagning', vuxen: 'rvt', utovare: 'rvt' };
 
   return {
@@ -81,7 +87,32 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
         ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
       };
       const handle = await env.client.workflow.start(caseWorkflow, { taskQueue, workflowId: caseWorkflowId(caseRef), args: [input] });
+      started.add(handle.workflowId);
+      // Answers once the first task is planned, as the API's open does.
+      await handle.executeUpdate(caseOpenedUpdate);
       return { caseRef, handle };
+    },
+    async settled(handle) {
+      for (let i = 0; i < 100; i++) {
+        const view = await handle.query(caseViewQuery);
+        const now = await env.currentTimeMs();
+        const pending = view.openTasks.some((d) => d.alerts.some((a) => Date.parse(a.at) <= now && !d.sent.includes(`${d.id}.r${d.revision}.${a.kind}${a.index}`)));
+        if (!pending) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error('notifications still pending after 10 s');
+    },
+    async terminateAll() {
+      for (const workflowId of started) {
+        const handle = env.client.workflow.getHandle(workflowId);
+        const { status } = await handle.describe();
+        if (status.name !== 'RUNNING') continue;
+        // The test server stops skipping time for good when a workflow is terminated while
+        // one of its activities runs: let the due notifications go out first.
+        await this.settled(handle);
+        await handle.terminate();
+      }
+      started.clear();
     },
     async close() {
       worker.shutdown();

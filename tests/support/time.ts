@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+
+/** Moves the time-skipping server's clock forward to a moment. */
+export async function skipTo(env: TestWorkflowEnvironment, iso: string): Promise<void> {
+  const ms = Date.parse(iso) - (await env.currentTimeMs());
+  assert.ok(ms > 0, `the test clock is already past ${iso}`);
+  await env.sleep(ms);
+}
+
+export async function skipBy(env: TestWorkflowEnvironment, ms: number): Promise<void> {
+  await env.sleep(ms);
+}
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
