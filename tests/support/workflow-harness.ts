@@ -67,6 +67,17 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   });
   const running = worker.run();
   const started = new Set<string>();
+  const settled: WorkflowHarness['settled'] = async (handle) => {
+    for (let i = 0; i < 100; i++) {
+      const view = await handle.query(caseViewQuery);
+      const now = await env.currentTimeMs();
+      const pending = view.openTasks.some((d) => d.alerts.some((a) => Date.parse(a.at) <= now && !d.sent.includes(`${d.id}.r${d.revision}.${a.kind}${a.index}`)));
+      if (!pending) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('notifications still pending after 10 s');
+  };
+
   const openedBy: Record<CaseKind, string> = { barn: 'mottagning', vuxen: 'rvt', utovare: 'rvt' };
 
   return {
@@ -92,16 +103,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
       await handle.executeUpdate(caseOpenedUpdate);
       return { caseRef, handle };
     },
-    async settled(handle) {
-      for (let i = 0; i < 100; i++) {
-        const view = await handle.query(caseViewQuery);
-        const now = await env.currentTimeMs();
-        const pending = view.openTasks.some((d) => d.alerts.some((a) => Date.parse(a.at) <= now && !d.sent.includes(`${d.id}.r${d.revision}.${a.kind}${a.index}`)));
-        if (!pending) return;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      throw new Error('notifications still pending after 10 s');
-    },
+    settled,
     async terminateAll() {
       for (const workflowId of started) {
         const handle = env.client.workflow.getHandle(workflowId);
@@ -109,7 +111,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
         if (status.name !== 'RUNNING') continue;
         // The test server stops skipping time for good when a workflow is terminated while
         // one of its activities runs: let the due notifications go out first.
-        await this.settled(handle);
+        await settled(handle);
         await handle.terminate();
       }
       started.clear();

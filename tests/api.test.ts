@@ -1,0 +1,230 @@
+// The HTTP API on the real dev server: bad input on every endpoint (400, nothing changed),
+// authentication (401), another unit's case (404), and what each role may do.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { SignJWT } from 'jose';
+import { startApiHarness, type ApiHarness } from './support/api-harness';
+
+let h: ApiHarness;
+before(async () => {
+  h = await startApiHarness();
+});
+after(async () => {
+  await h?.close();
+});
+
+const flags = { vald: 'ja', barnIHushallet: true, hedersrelaterat: false, skyddadeUppgifter: false };
+const newRef = () => `BU-${randomUUID().slice(0, 8)}`;
+
+async function call(method: 'GET' | 'POST', url: string, token?: string, payload?: unknown) {
+  const response = await h.app.inject({
+    method,
+    url,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+  return { status: response.statusCode, body: response.json() as Record<string, any> };
+}
+
+/** A case's facts, without the record of notifications that go out in the background. */
+const facts = (view: Record<string, any>) =>
+  JSON.parse(JSON.stringify(view, (key, value) => (key === 'sent' || key === 'overdue' ? undefined : value)));
+
+async function openChildCase(caseRef = newRef()) {
+  const token = await h.token({ unit: 'mottagning' });
+  const opened = await call('POST', '/cases', token, { caseRef, kind: 'barn', flags });
+  assert.equal(opened.status, 201, JSON.stringify(opened.body));
+  return { caseRef, token, view: opened.body };
+}
+
+test('health and the OpenAPI document need no token', async () => {
+  const health = await call('GET', '/health');
+  assert.equal(health.status, 200);
+  assert.equal(health.body.status, 'ok');
+  const openapi = await call('GET', '/openapi.json');
+  assert.equal(openapi.status, 200);
+  assert.ok(openapi.body.paths['/cases'].post);
+  assert.ok(openapi.body.paths['/cases/{caseRef}/actions'].post.requestBody);
+  assert.ok(openapi.body.paths['/tasks'].get);
+});
+
+test('opening a case is idempotent on its reference, and the first task is planned', async () => {
+  const { caseRef, token, view } = await openChildCase();
+  assert.equal(view.phase, 'skyddsbedomning');
+  assert.equal(view.openTasks[0].title, 'Skyddsbedömning');
+  const again = await call('POST', '/cases', token, { caseRef, kind: 'barn', flags });
+  assert.equal(again.status, 200);
+  assert.equal(again.body.openedAt, view.openedAt);
+  assert.equal(again.body.deadlines.length, 1, 'the same case, not a second one');
+  const otherKind = await call('POST', '/cases', await h.token({ unit: 'rvt' }), { caseRef, kind: 'vuxen', flags });
+  assert.equal(otherKind.status, 404, 'rvt is not involved in the existing case, so it does not learn of it');
+});
+
+describe('authentication (401)', () => {
+  const endpoints = [
+    ['POST', '/cases'],
+    ['GET', '/cases/BU-1234'],
+    ['POST', '/cases/BU-1234/actions'],
+    ['GET', '/tasks'],
+  ] as const;
+  for (const [method, url] of endpoints) {
+    test(`${method} ${url} without a valid token`, async () => {
+      const none = await call(method, url, undefined, method === 'POST' ? {} : undefined);
+      assert.equal(none.status, 401);
+      assert.equal(none.body.error.code, 'EJ_INLOGGAD');
+      assert.match(none.body.error.message, /Inloggning krävs/);
+
+      const forged = await new SignJWT({ role: 'samordnare', unit: 'mottagning' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime('1h').sign(new TextEncoder().encode('wrong-secret'));
+      assert.equal((await call(method, url, forged, method === 'POST' ? {} : undefined)).status, 401);
+
+      const expired = await new SignJWT({ role: 'handlaggare', unit: 'mottagning' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode('api-test-secret'));
+      assert.equal((await call(method, url, expired, method === 'POST' ? {} : undefined)).status, 401);
+
+      const noRole = await new SignJWT({ unit: 'mottagning' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime('1h').sign(new TextEncoder().encode('api-test-secret'));
+      const answer = await call(method, url, noRole, method === 'POST' ? {} : undefined);
+      assert.equal(answer.status, 401);
+      assert.match(answer.body.error.message, /roll eller enhet/);
+    });
+  }
+});
+
+describe('bad input (400) names the field and changes nothing', () => {
+  test('POST /cases', async () => {
+    const token = await h.token({ unit: 'mottagning' });
+    const caseRef = newRef();
+    const cases: [unknown, string, RegExp][] = [
+      [{ caseRef, kind: 'barn', flags: { ...flags, vald: undefined } }, 'flags.vald', /./],
+      [{ caseRef, kind: 'barn', flags: { ...flags, vald: 'kanske' } }, 'flags.vald', /Ogiltig/],
+      [{ caseRef, kind: 'katt', flags }, 'kind', /Ogiltig/],
+      [{ caseRef: '19850101-1234', kind: 'barn', flags }, 'caseRef', /personnummer/],
+      [{ caseRef: 'x', kind: 'barn', flags }, 'caseRef', /3–40 tecken/],
+      [{ caseRef, kind: 'barn', flags, receivedAt: 'igår' }, 'receivedAt', /Ogiltig tidpunkt/],
+      [{ caseRef, kind: 'barn', flags, receivedAt: new Date(Date.now() + 86_400_000).toISOString() }, 'receivedAt', /framtiden/],
+    ];
+    for (const [payload, field, message] of cases) {
+      const answer = await call('POST', '/cases', token, payload);
+      assert.equal(answer.status, 400, JSON.stringify(payload));
+      assert.equal(answer.body.error.code, 'OGILTIG_UPPGIFT');
+      const named = answer.body.error.fields.find((f: { field: string }) => f.field === field);
+      assert.ok(named, `${field} named in ${JSON.stringify(answer.body.error.fields)}`);
+      assert.match(named.message, message);
+    }
+    const notJson = await h.app.inject({ method: 'POST', url: '/cases', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '{' });
+    assert.equal(notJson.statusCode, 400);
+    assert.equal((await call('GET', `/cases/${caseRef}`, token)).status, 404, 'no case was opened');
+  });
+
+  test('GET /cases/:caseRef', async () => {
+    const answer = await call('GET', '/cases/a%20b', await h.token({ unit: 'mottagning' }));
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.error.fields[0].field, 'caseRef');
+  });
+
+  test('POST /cases/:caseRef/actions', async () => {
+    const { caseRef, token } = await openChildCase();
+    const before = await call('GET', `/cases/${caseRef}`, token);
+    const cases: [unknown, string][] = [
+      [{}, 'type'],
+      [{ type: 'trolla' }, 'type'],
+      [{ type: 'skyddsbedomning' }, 'skyddsbehov'],
+      [{ type: 'skyddsbedomning', skyddsbehov: 'kanske' }, 'skyddsbehov'],
+      [{ type: 'forlang_utredning', nyttSlutdatum: '2030-13-40', skal: 'Inväntar utlåtande' }, 'nyttSlutdatum'],
+      [{ type: 'forlang_utredning', nyttSlutdatum: '2030-01-10', skal: 'kort' }, 'skal'],
+      [{ type: 'uppfoljning', insatsId: 'x' }, 'insatsId'],
+    ];
+    for (const [payload, field] of cases) {
+      const answer = await call('POST', `/cases/${caseRef}/actions`, token, payload);
+      assert.equal(answer.status, 400, JSON.stringify(payload));
+      assert.ok(answer.body.error.fields.some((f: { field: string }) => f.field === field), `${field} in ${JSON.stringify(answer.body.error)}`);
+    }
+    const after = await call('GET', `/cases/${caseRef}`, token);
+    assert.deepEqual(facts(after.body), facts(before.body), 'nothing changed');
+  });
+
+  test('an unknown performing unit or insats is refused', async () => {
+    const { caseRef } = await openChildCase();
+    const mottagning = await h.token({ unit: 'mottagning' });
+    const bou = await h.token({ unit: 'bou' });
+    await call('POST', `/cases/${caseRef}/actions`, mottagning, { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
+    await call('POST', `/cases/${caseRef}/actions`, mottagning, { type: 'forhandsbedomning', beslut: 'inled_utredning' });
+    await call('POST', `/cases/${caseRef}/actions`, bou, { type: 'avsluta_utredning', beslut: 'insatser' });
+    const before = await call('GET', `/cases/${caseRef}`, bou);
+    const unknownUnit = await call('POST', `/cases/${caseRef}/actions`, bou, { type: 'besluta_insats', insats: 'trappan', utforare: 'okand' });
+    assert.equal(unknownUnit.status, 400);
+    assert.equal(unknownUnit.body.error.fields[0].field, 'utforare');
+    const unknownInsats = await call('POST', `/cases/${caseRef}/actions`, bou, { type: 'besluta_insats', insats: 'trolleri', utforare: 'resursenhet' });
+    assert.equal(unknownInsats.status, 400);
+    assert.match(unknownInsats.body.error.message, /Okänd insats/);
+    assert.deepEqual(facts((await call('GET', `/cases/${caseRef}`, bou)).body), facts(before.body));
+  });
+});
+
+describe('who sees and who acts', () => {
+  test("another unit's case is 404, never the case; managers above and the samordnare see it", async () => {
+    const { caseRef } = await openChildCase();
+    for (const caller of [{ unit: 'bou' }, { unit: 'bou', role: 'enhetschef' as const }, { unit: 'rvt' }, { unit: 'bou', role: 'sektorchef' as const }]) {
+      const token = await h.token(caller);
+      const read = await call('GET', `/cases/${caseRef}`, token);
+      assert.equal(read.status, 404, JSON.stringify(caller));
+      assert.equal(read.body.error.code, 'HITTADES_INTE');
+      assert.ok(!JSON.stringify(read.body).includes('skyddsbedomning'));
+      const acted = await call('POST', `/cases/${caseRef}/actions`, token, { type: 'skyddsbedomning', skyddsbehov: 'akut' });
+      assert.equal(acted.status, 404, JSON.stringify(caller));
+    }
+    for (const caller of [{ unit: 'mottagning', role: 'enhetschef' as const }, { unit: 'ifo', role: 'sektorchef' as const }, { unit: 'rvt', role: 'samordnare' as const }]) {
+      assert.equal((await call('GET', `/cases/${caseRef}`, await h.token(caller))).status, 200, JSON.stringify(caller));
+    }
+    assert.equal((await call('GET', `/cases/${newRef()}`, await h.token({ unit: 'mottagning' }))).status, 404);
+  });
+
+  test('a manager may read but a sektorchef may not act; a unit may act only on its own step (403)', async () => {
+    const { caseRef } = await openChildCase();
+    const sektorchef = await h.token({ unit: 'ifo', role: 'sektorchef' });
+    const refused = await call('POST', `/cases/${caseRef}/actions`, sektorchef, { type: 'skyddsbedomning', skyddsbehov: 'akut' });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, 'EJ_BEHORIG');
+
+    const mottagning = await h.token({ unit: 'mottagning' });
+    await call('POST', `/cases/${caseRef}/actions`, mottagning, { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
+    await call('POST', `/cases/${caseRef}/actions`, mottagning, { type: 'forhandsbedomning', beslut: 'inled_utredning' });
+    const notOwner = await call('POST', `/cases/${caseRef}/actions`, mottagning, { type: 'avsluta_utredning', beslut: 'insatser' });
+    assert.equal(notOwner.status, 403);
+    assert.match(notOwner.body.error.message, /Steget ägs av enheten bou/);
+
+    const wrongKind = await call('POST', '/cases', mottagning, { caseRef: newRef(), kind: 'vuxen', flags });
+    assert.equal(wrongKind.status, 403);
+    assert.match(wrongKind.body.error.message, /öppnas av enheten rvt/);
+  });
+
+  test('an action that does not fit the phase is 409 and changes nothing', async () => {
+    const { caseRef, token } = await openChildCase();
+    const before = await call('GET', `/cases/${caseRef}`, token);
+    const answer = await call('POST', `/cases/${caseRef}/actions`, token, { type: 'avsluta_arende' });
+    assert.equal(answer.status, 409);
+    assert.equal(answer.body.error.code, 'FEL_FAS');
+    assert.equal(answer.body.error.message, 'Det går inte att avsluta ärendet när ärendet är i fasen skyddsbedömning');
+    assert.deepEqual(facts((await call('GET', `/cases/${caseRef}`, token)).body), facts(before.body));
+  });
+
+  test("the task list shows the caller's unit's open tasks, answered from visibility", async () => {
+    const { caseRef } = await openChildCase();
+    const expectTask = async (unit: string, role: 'handlaggare' | 'sektorchef', present: boolean) => {
+      const token = await h.token({ unit, role });
+      // Visibility is eventually consistent: give it a moment.
+      for (let i = 0; i < 50; i++) {
+        const { body } = await call('GET', '/tasks', token);
+        const found = body.tasks.some((t: { caseRef: string }) => t.caseRef === caseRef);
+        if (found === present) return body.tasks;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      assert.fail(`task for ${caseRef} ${present ? 'missing from' : 'shown to'} ${unit}`);
+    };
+    const tasks = await expectTask('mottagning', 'handlaggare', true);
+    const task = tasks.find((t: { caseRef: string }) => t.caseRef === caseRef);
+    assert.equal(task.title, 'Skyddsbedömning');
+    assert.equal(task.unit, 'mottagning');
+    await expectTask('ifo', 'sektorchef', true);
+    await expectTask('bou', 'handlaggare', false);
+  });
+});
