@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read as the client sees them */
 // The HTTP API on the real dev server: bad input on every endpoint (400, nothing changed),
 // authentication (401), another unit's case (404), and what each role may do.
 import assert from 'node:assert/strict';
