@@ -1,0 +1,189 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read as the client sees them */
+// End to end, as a newcomer runs it: `npm start`'s script with its real Temporal dev server,
+// worker, HTTP API and mail catcher. A child case goes from aktualisering to avslut through
+// the HTTP API; the e-mails are read from the mail catcher and carry no case data; a
+// restart keeps the open cases, and Ctrl-C stops everything.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { signLocalToken, type Caller } from '../api/auth';
+import type { CaughtMail } from '../infra/mail-catcher';
+import { testDatabaseUrl } from './support/database';
+
+const root = path.resolve(import.meta.dirname, '..');
+const secret = `e2e-${randomUUID()}`;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'samverkan-e2e-'));
+let ports: { api: number; temporal: number; ui: number; smtp: number; mailHttp: number };
+let app: ChildProcess | undefined;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startApp(): Promise<ChildProcess> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(ports.api),
+    PUBLIC_URL: `http://samverkan.e2e:${ports.api}`,
+    DATA_DIR: dataDir,
+    TEMPORAL_DEV_PORT: String(ports.temporal),
+    TEMPORAL_UI_PORT: String(ports.ui),
+    MAILCATCHER_SMTP_PORT: String(ports.smtp),
+    MAILCATCHER_HTTP_PORT: String(ports.mailHttp),
+    DATABASE_URL: testDatabaseUrl,
+    AUTH_JWT_SECRET: secret,
+  };
+  delete env.TEMPORAL_ADDRESS;
+  delete env.SMTP_URL;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`npm start stopped (exit ${child.exitCode}):\n${output}`);
+    try {
+      const health = await fetch(`http://127.0.0.1:${ports.api}/health`);
+      if (health.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`npm start did not answer on /health within 120 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Ctrl-C: everything stops, and the process exits cleanly. */
+async function stopApp(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGINT');
+  return exited;
+}
+
+async function api(method: 'GET' | 'POST', url: string, caller: Partial<Caller> & Pick<Caller, 'unit'>, body?: unknown) {
+  const token = await signLocalToken({ sub: `${caller.unit}-e2e`, role: 'handlaggare', ...caller }, secret);
+  const response = await fetch(`http://127.0.0.1:${ports.api}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+async function act(caseRef: string, unit: string, action: Record<string, unknown>) {
+  const answer = await api('POST', `/cases/${caseRef}/actions`, { unit }, action);
+  assert.equal(answer.status, 200, `${String(action.type)}: ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+async function mailFor(caseRef: string, count: number): Promise<CaughtMail[]> {
+  for (let i = 0; i < 100; i++) {
+    const all = (await (await fetch(`http://127.0.0.1:${ports.mailHttp}/messages`)).json()) as CaughtMail[];
+    const mine = all.filter((m) => m.headers['x-samverkan-key']?.startsWith(`arende-${caseRef}/`));
+    if (mine.length >= count) return mine;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.fail(`fewer than ${count} e-mails arrived for ${caseRef}`);
+}
+
+before(async () => {
+  ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), smtp: await freePort(), mailHttp: await freePort() };
+  app = await startApp();
+});
+after(async () => {
+  if (app && app.exitCode === null) await stopApp(app);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const flags = { vald: 'ja', barnIHushallet: true, hedersrelaterat: false, skyddadeUppgifter: false };
+const openCaseRef = `BU-${randomUUID().slice(0, 8)}`;
+
+test('a child case from aktualisering to avslut through the HTTP API, with notifications that carry no case data', async () => {
+  const caseRef = `BU-${randomUUID().slice(0, 8)}`;
+  const privateReason = 'Inväntar journal från BUP om Anna Andersson 850101-1234, Storgatan 1';
+  const opened = await api('POST', '/cases', { unit: 'mottagning' }, { caseRef, kind: 'barn', flags });
+  assert.equal(opened.status, 201);
+  await act(caseRef, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'akut' });
+  await act(caseRef, 'mottagning', { type: 'forhandsbedomning', beslut: 'inled_utredning' });
+  const utredning = await act(caseRef, 'bou', { type: 'forlang_utredning', nyttSlutdatum: '2099-01-31', skal: privateReason });
+  assert.equal(utredning.openTasks[0].dueAt.slice(0, 10), '2099-01-31');
+  await act(caseRef, 'bou', { type: 'avsluta_utredning', beslut: 'insatser' });
+  const decided = await act(caseRef, 'bou', { type: 'besluta_insats', insats: 'trappan', utforare: 'resursenhet' });
+  const insatsId = decided.insatser[0].id;
+  await act(caseRef, 'bou', { type: 'uppfoljning', insatsId });
+  await act(caseRef, 'bou', { type: 'avsluta_insats', insatsId });
+  const closed = await act(caseRef, 'bou', { type: 'avsluta_arende' });
+  assert.equal(closed.phase, 'avslutad');
+  assert.equal(closed.openTasks.length, 0);
+  assert.deepEqual(
+    closed.events.map((e: { type: string }) => e.type),
+    ['oppnat', 'skyddsbedomning', 'forhandsbedomning', 'forlang_utredning', 'avsluta_utredning', 'besluta_insats', 'uppfoljning', 'avsluta_insats', 'avsluta_arende'],
+  );
+  const reread = await api('GET', `/cases/${caseRef}`, { unit: 'resursenhet' });
+  assert.equal(reread.status, 200, 'the performing unit is involved and sees the closed case');
+  assert.equal(reread.body.phase, 'avslutad');
+
+  // One "new task" notice per task: skyddsbedömning, förhandsbedömning, utredning, two follow-ups.
+  const mails = await mailFor(caseRef, 5);
+  assert.deepEqual(
+    mails.map((m) => [m.to[0], m.subject]),
+    [
+      ['mottagning@exempel.se', 'Ny uppgift för Mottagningen barn och unga: Skyddsbedömning'],
+      ['mottagning@exempel.se', 'Ny uppgift för Mottagningen barn och unga: Förhandsbedömning'],
+      ['bou@exempel.se', 'Ny uppgift för Barn- och ungdomsenheten: Barnavårdsutredning'],
+      ['bou@exempel.se', 'Ny uppgift för Barn- och ungdomsenheten: Uppföljning av krissamtal (Trappan)'],
+      ['bou@exempel.se', 'Ny uppgift för Barn- och ungdomsenheten: Uppföljning av krissamtal (Trappan)'],
+    ],
+  );
+  for (const mail of mails) {
+    assert.match(mail.text, /Senast: \d{1,2} \w+ \d{4} kl\. \d\d:\d\d/, 'says by when');
+    assert.ok(mail.text.includes(`Öppna i Samverkan: http://samverkan.e2e:${ports.api}/cases/${caseRef}`), 'links to the case');
+    assert.match(mail.messageId, /^<[0-9a-f]{32}@samverkan>$/);
+    const everything = `${mail.subject}\n${mail.text}`;
+    for (const secretText of ['Anna', 'Andersson', '850101', 'Storgatan', 'BUP', 'journal', 'akut', 'våld', 'vald']) {
+      assert.ok(!everything.includes(secretText), `e-mail "${mail.subject}" carries "${secretText}"`);
+    }
+    assert.doesNotMatch(everything, /\d{6}[-+]?\d{4}/, 'no personal identity number');
+  }
+});
+
+test('a case opened through the API shows in the Temporal Web UI, and a restart keeps it', async () => {
+  const opened = await api('POST', '/cases', { unit: 'mottagning' }, { caseRef: openCaseRef, kind: 'barn', flags });
+  assert.equal(opened.status, 201);
+  await mailFor(openCaseRef, 1);
+
+  const query = encodeURIComponent(`SamverkanCaseRef="${openCaseRef}"`);
+  let listed: { executions?: { execution: { workflowId: string } }[] } = {};
+  for (let i = 0; i < 50 && !listed.executions?.length; i++) {
+    listed = await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/namespaces/default/workflows?query=${query}`)).json();
+    if (!listed.executions?.length) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.equal(listed.executions?.[0]?.execution.workflowId, `arende-${openCaseRef}`);
+
+  assert.equal(await stopApp(app!), 0, 'Ctrl-C stops cleanly');
+  await assert.rejects(fetch(`http://127.0.0.1:${ports.api}/health`), 'the API is down');
+  await assert.rejects(fetch(`http://127.0.0.1:${ports.ui}/`), 'the Temporal dev server and its UI are down');
+
+  app = await startApp();
+  const after = await api('GET', `/cases/${openCaseRef}`, { unit: 'mottagning' });
+  assert.equal(after.status, 200);
+  assert.equal(after.body.phase, 'skyddsbedomning');
+  assert.equal(after.body.openedAt, opened.body.openedAt);
+  const next = await act(openCaseRef, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
+  assert.equal(next.phase, 'forhandsbedomning', 'the case goes on after the restart');
+});
