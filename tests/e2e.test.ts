@@ -170,7 +170,7 @@ test('a case opened through the API shows in the Temporal Web UI, and a restart 
   const query = encodeURIComponent(`SamverkanCaseRef="${openCaseRef}"`);
   let listed: { executions?: { execution: { workflowId: string } }[] } = {};
   for (let i = 0; i < 50 && !listed.executions?.length; i++) {
-    listed = await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/namespaces/default/workflows?query=${query}`)).json();
+    listed = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/namespaces/default/workflows?query=${query}`)).json()) as typeof listed;
     if (!listed.executions?.length) await new Promise((resolve) => setTimeout(resolve, 200));
   }
   assert.equal(listed.executions?.[0]?.execution.workflowId, `arende-${openCaseRef}`);
