@@ -103,6 +103,8 @@ export const DeadlineSchema = z.object({
   title: z.string(),
   unit: slug,
   insatsId: z.string().optional(),
+  /** What started the clock: "aktualisering" (the report arrived) or the action that opened it. */
+  trigger: z.string(),
   startedAt: isoTimestamp,
   dueAt: isoTimestamp,
   duration: z.string(),

@@ -102,6 +102,7 @@ test('förhandsbedömning runs 14 days from the report, and a step that is done 
   const task = afterSkydd.openTasks[0]!;
   assert.equal(task.key, 'barn.forhandsbedomning');
   assert.equal(task.startedAt, receivedAt);
+  assert.equal(task.trigger, 'aktualisering', 'the 14 days run from when the report arrived');
   assert.equal(task.dueAt, '2030-03-19T22:59:59.999Z');
 
   await skipTo(h.env, '2030-03-17T23:00:30Z');
@@ -131,6 +132,7 @@ test('an extension of the utredning moves its deadline, and only the new one rem
   assert.equal(opened.phase, 'utredning');
   const utredning = opened.openTasks[0]!;
   assert.equal(utredning.unit, 'bou');
+  assert.equal(utredning.trigger, 'forhandsbedomning');
   assert.equal(utredning.dueAt.slice(0, 10), '2030-07-21', 'four months from the decision');
   const announced = await h.mail.waitFor(isFor(caseRef, `${utredning.id}.r0.ny_uppgift0`));
   assert.deepEqual(announced.to, ['bou@exempel.se']);

@@ -134,6 +134,9 @@ test('a child case from aktualisering to avslut through the HTTP API, with notif
     closed.events.map((e: { type: string }) => e.type),
     ['oppnat', 'skyddsbedomning', 'forhandsbedomning', 'forlang_utredning', 'avsluta_utredning', 'besluta_insats', 'uppfoljning', 'avsluta_insats', 'avsluta_arende'],
   );
+  const afterClose = await api('POST', `/cases/${caseRef}/actions`, { unit: 'bou' }, { type: 'avsluta_arende' });
+  assert.equal(afterClose.status, 409);
+  assert.equal(afterClose.body.error.message, 'Ärendet är avslutat och kan inte ändras');
   const reread = await api('GET', `/cases/${caseRef}`, { unit: 'resursenhet' });
   assert.equal(reread.status, 200, 'the performing unit is involved and sees the closed case');
   assert.equal(reread.body.phase, 'avslutad');

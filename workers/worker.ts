@@ -4,6 +4,8 @@ import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio
 import { createActivities, type ActivityDependencies } from '../activities';
 
 export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
+/** Where `npm run build:workflows` writes the production bundle. */
+export const prebuiltBundlePath = new URL('../dist/workflow-bundle.js', import.meta.url).pathname;
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;

@@ -23,6 +23,7 @@ export interface DeadlineSpec {
   title: string;
   unit: string;
   insatsId?: string;
+  trigger: string;
   startAt: string;
   duration: string;
   counting: Deadline['counting'];
@@ -83,7 +84,7 @@ export class CaseModel {
 
   /** The first deadline of a new case: it runs from when the report arrived. */
   firstDeadline(): DeadlineSpec {
-    return this.specFor(firstPhase[this.state.kind].deadline, this.state.receivedAt);
+    return this.specFor(firstPhase[this.state.kind].deadline, this.state.receivedAt, 'aktualisering');
   }
 
   get closed(): boolean {
@@ -147,19 +148,19 @@ export class CaseModel {
     switch (action.type) {
       case 'skyddsbedomning':
         // The 14 days of the förhandsbedömning run from when the report arrived.
-        return { deadlines: [this.specFor('barn.forhandsbedomning', this.state.receivedAt)] };
+        return { deadlines: [this.specFor('barn.forhandsbedomning', this.state.receivedAt, 'aktualisering')] };
       case 'forhandsbedomning':
-        return { deadlines: action.beslut === 'inled_utredning' ? [this.specFor('barn.utredning', now)] : [] };
+        return { deadlines: action.beslut === 'inled_utredning' ? [this.specFor('barn.utredning', now, action.type)] : [] };
       case 'riskbedomning':
-        return { deadlines: [this.specFor('vuxen.utredning', now)] };
+        return { deadlines: [this.specFor('vuxen.utredning', now, action.type)] };
       case 'forlang_utredning':
         return { deadlines: [], extension: { deadlineId: this.stepDeadlineOf(action)!.id, dueDate: action.nyttSlutdatum } };
       case 'erbjudande':
       case 'besluta_insats':
-        return { deadlines: [this.followUpSpec(this.insatsKindOf(action), `i${this.state.nextInsatsNumber}`, now)] };
+        return { deadlines: [this.followUpSpec(this.insatsKindOf(action), `i${this.state.nextInsatsNumber}`, now, action.type)] };
       case 'uppfoljning': {
         const insats = this.state.insatser.find((i) => i.id === action.insatsId)!;
-        return { deadlines: [this.followUpSpec(insats.kind, insats.id, now)] };
+        return { deadlines: [this.followUpSpec(insats.kind, insats.id, now, action.type)] };
       }
       default:
         return { deadlines: [] };
@@ -252,6 +253,7 @@ export class CaseModel {
       title: spec.title,
       unit: spec.unit,
       ...(spec.insatsId ? { insatsId: spec.insatsId } : {}),
+      trigger: spec.trigger,
       startedAt: spec.startAt,
       dueAt: moments.dueAt,
       duration: spec.duration,
@@ -287,13 +289,14 @@ export class CaseModel {
     if (this.state.events.length > 200) this.state.events = this.state.events.slice(-200);
   }
 
-  private specFor(key: DeadlineKey, startAt: string): DeadlineSpec {
+  private specFor(key: DeadlineKey, startAt: string, trigger: string): DeadlineSpec {
     const rule = this.rules.deadlines[key];
     if (!rule) throw caseFailure('OGILTIG_UPPGIFT', `Regelverket saknar tidsfrist för ${key}`);
     return {
       key,
       title: rule.title,
       unit: rule.owner,
+      trigger,
       startAt,
       duration: rule.duration,
       counting: rule.counting,
@@ -303,7 +306,7 @@ export class CaseModel {
     };
   }
 
-  private followUpSpec(insatsKind: string, insatsId: string, startAt: string): DeadlineSpec {
+  private followUpSpec(insatsKind: string, insatsId: string, startAt: string, trigger: string): DeadlineSpec {
     const rule = this.rules.followUps[insatsKind];
     if (!rule) throw caseFailure('OGILTIG_UPPGIFT', `Regelverket saknar uppföljning för insatsen ${insatsKind}`, 'action.insats');
     return {
@@ -311,6 +314,7 @@ export class CaseModel {
       title: rule.title,
       unit: this.rules.insatsOwner[this.state.kind],
       insatsId,
+      trigger,
       startAt,
       duration: rule.every,
       counting: rule.counting,

@@ -1,0 +1,28 @@
+// A standalone API process, for running the API apart from workers in production:
+// `tsx api/server.ts`. One Temporal client for the whole process.
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../config/env';
+import { defaultRules } from '../domain/rules';
+import { temporalConnectionOptions } from '../infra/temporal-connection';
+import { buildApp } from './app';
+import { createAuthenticator } from './auth';
+import { createCaseService } from './case-service';
+
+const config = loadConfig();
+if (config.auth.usesDevSecret && !config.auth.oidcIssuer) {
+  throw new Error('Ange AUTH_OIDC_ISSUER (eller AUTH_JWT_SECRET) innan API:t körs fristående');
+}
+const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
+const connection = await Connection.connect(temporalConnectionOptions(config.temporal, address));
+const client = new Client({ connection, namespace: config.temporal.namespace });
+const app = await buildApp({
+  cases: createCaseService({ client, taskQueue: config.temporal.taskQueue, organisation: config.organisation, rules: () => defaultRules }),
+  auth: createAuthenticator(config.auth),
+  logger: true,
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void app.close().then(() => connection.close());
+  });
+}
+await app.listen({ port: config.port, host: config.host });
