@@ -294,3 +294,36 @@ test('a case that lives for years continues as new and keeps its state', async (
   await act(handle, 'rvt', { type: 'avsluta_arende' });
   assert.equal((await h.env.client.workflow.getHandle(handle.workflowId).result()).phase, 'avslutad');
 });
+
+test('every lifecycle deadline escalates to its unit, the enhetschef and the sektorchef in order when missed', async () => {
+  const steps: { kind: 'vuxen' | 'utovare' | 'barn'; before: [string, CaseAction][]; unit: string; chef: string }[] = [
+    { kind: 'vuxen', before: [], unit: 'rvt@exempel.se', chef: 'chef.rvt@exempel.se' },
+    { kind: 'vuxen', before: [['rvt', { type: 'riskbedomning', instrument: 'FREDA', riskniva: 'lag' }]], unit: 'rvt@exempel.se', chef: 'chef.rvt@exempel.se' },
+    { kind: 'utovare', before: [], unit: 'rvt@exempel.se', chef: 'chef.rvt@exempel.se' },
+    {
+      kind: 'barn',
+      before: [
+        ['mottagning', { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' }],
+        ['mottagning', { type: 'forhandsbedomning', beslut: 'inled_utredning' }],
+      ],
+      unit: 'bou@exempel.se',
+      chef: 'chef.bou@exempel.se',
+    },
+  ];
+  for (const step of steps) {
+    const { caseRef, handle } = await h.startCase({ kind: step.kind });
+    let view = await handle.query(caseViewQuery);
+    for (const [unit, action] of step.before) view = await act(handle, unit, action);
+    const task = view.openTasks[0]!;
+    const last = task.alerts.at(-1)!;
+    await skipTo(h.env, new Date(Date.parse(last.at) + 60_000).toISOString());
+    const final = await h.mail.waitFor(isFor(caseRef, `${task.id}.r0.eskalering2`));
+    const chain = h.mail
+      .messages()
+      .filter((m) => sentFor([m], caseRef)[0]?.startsWith(`${task.id}.r0.eskalering`))
+      .map((m) => m.to[0]);
+    assert.deepEqual(chain, [step.unit, step.chef, 'sektorchef.ifo@exempel.se'], task.key);
+    assert.deepEqual(final.to, ['sektorchef.ifo@exempel.se']);
+    await h.terminateAll();
+  }
+});
