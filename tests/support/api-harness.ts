@@ -1,11 +1,8 @@
 // The API on the real Temporal dev server with a real worker, SMTP server and database;
 // requests go through Fastify's inject.
-import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import nodemailer from 'nodemailer';
 import type pg from 'pg';
-import { createPgNotificationLedger } from '../../activities/notification-ledger';
 import { buildApp } from '../../api/app';
 import { createAuthenticator, signLocalToken, type Caller } from '../../api/auth';
 import { createCaseService } from '../../api/case-service';
@@ -14,9 +11,8 @@ import { defaultRules } from '../../domain/rules';
 import { allSearchAttributes } from '../../domain/search-attributes';
 import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher';
 import { temporalCliPath } from '../../infra/temporal-binaries';
-import { createCaseWorker } from '../../workers/worker';
 import { openTestDatabase } from './database';
-import { workflowBundle } from './workflow-harness';
+import { startTestWorker } from './test-worker';
 
 export const testSecret = 'api-test-secret';
 
@@ -35,24 +31,9 @@ export async function startApiHarness(): Promise<ApiHarness> {
   });
   const mail = await startMailCatcher();
   const pool = await openTestDatabase();
-  const taskQueue = `api-${randomUUID()}`;
-  const worker = await createCaseWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    dependencies: {
-      mailer: nodemailer.createTransport(mail.smtpUrl),
-      ledger: createPgNotificationLedger(pool),
-      organisation: defaultOrganisation,
-      mailFrom: 'Samverkan <noreply@samverkan.test>',
-      publicUrl: 'http://samverkan.test',
-      timeZone: defaultRules.timeZone,
-    },
-  });
-  const running = worker.run();
+  const worker = await startTestWorker(env, mail, pool);
   const app = await buildApp({
-    cases: createCaseService({ client: env.client, taskQueue, organisation: defaultOrganisation, rules: () => defaultRules }),
+    cases: createCaseService({ client: env.client, taskQueue: worker.taskQueue, organisation: defaultOrganisation, rules: () => defaultRules }),
     auth: createAuthenticator({ jwtSecret: testSecret, usesDevSecret: false }),
   });
   return {
@@ -63,8 +44,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
     token: (caller) => signLocalToken({ sub: `${caller.unit}-user`, role: 'handlaggare', ...caller }, testSecret),
     async close() {
       await app.close();
-      worker.shutdown();
-      await running;
+      await worker.stop();
       await mail.close();
       await pool.end();
       await env.teardown();

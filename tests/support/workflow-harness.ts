@@ -2,28 +2,19 @@
 // SMTP server on localhost and the real database: what the workflow tests run against.
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
 import type pg from 'pg';
 import { caseOpenedUpdate, caseViewQuery } from '../../domain/messages';
-import { createPgNotificationLedger } from '../../activities/notification-ledger';
 import type { CaseFlags, CaseKind, CaseView, CaseWorkflowInput } from '../../domain/case';
 import { caseWorkflowId } from '../../domain/case';
-import { defaultOrganisation } from '../../domain/organisation';
 import { defaultRules, type Rules } from '../../domain/rules';
 import { registerSearchAttributes } from '../../infra/search-attribute-registration';
 import { temporalTestServerPath } from '../../infra/temporal-binaries';
 import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher';
 import { caseWorkflow } from '../../workflows/case-workflow';
-import { createCaseWorker, workflowsPath } from '../../workers/worker';
 import { openTestDatabase } from './database';
+import { startTestWorker } from './test-worker';
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow bundle, built once per test process. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never });
-  return bundle;
-}
+export { workflowBundle } from './test-worker';
 
 export const noFlags: CaseFlags = { vald: 'nej', barnIHushallet: false, hedersrelaterat: false, skyddadeUppgifter: false };
 
@@ -50,22 +41,8 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const mail = await startMailCatcher();
   const pool = await openTestDatabase();
-  const taskQueue = `test-${randomUUID()}`;
-  const worker = await createCaseWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    dependencies: {
-      mailer: nodemailer.createTransport(mail.smtpUrl),
-      ledger: createPgNotificationLedger(pool),
-      organisation: defaultOrganisation,
-      mailFrom: 'Samverkan <noreply@samverkan.test>',
-      publicUrl: 'http://samverkan.test',
-      timeZone: defaultRules.timeZone,
-    },
-  });
-  const running = worker.run();
+  const worker = await startTestWorker(env, mail, pool);
+  const { taskQueue } = worker;
   const started = new Set<string>();
   const settled: WorkflowHarness['settled'] = async (handle) => {
     for (let i = 0; i < 100; i++) {
@@ -117,8 +94,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
       started.clear();
     },
     async close() {
-      worker.shutdown();
-      await running;
+      await worker.stop();
       await mail.close();
       await pool.end();
       await env.teardown();

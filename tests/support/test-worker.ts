@@ -1,0 +1,50 @@
+// The real worker with the real activities, wired to a test's SMTP server and database,
+// on a task queue of its own.
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import type pg from 'pg';
+import { createPgNotificationLedger } from '../../activities/notification-ledger';
+import { defaultOrganisation } from '../../domain/organisation';
+import { defaultRules } from '../../domain/rules';
+import type { MailCatcher } from '../../infra/mail-catcher';
+import { createCaseWorker, workflowsPath } from '../../workers/worker';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow bundle, built once per test process. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never });
+  return bundle;
+}
+
+export interface RunningTestWorker {
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestWorker(env: TestWorkflowEnvironment, mail: MailCatcher, pool: pg.Pool): Promise<RunningTestWorker> {
+  const taskQueue = `test-${randomUUID()}`;
+  const worker: Worker = await createCaseWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    dependencies: {
+      mailer: nodemailer.createTransport(mail.smtpUrl),
+      ledger: createPgNotificationLedger(pool),
+      organisation: defaultOrganisation,
+      mailFrom: 'Samverkan <noreply@samverkan.test>',
+      publicUrl: 'http://samverkan.test',
+      timeZone: defaultRules.timeZone,
+    },
+  });
+  const running = worker.run();
+  return {
+    taskQueue,
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
+}
