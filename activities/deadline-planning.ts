@@ -1,6 +1,7 @@
 // Turns a deadline rule into moments: when it is due, when to remind, when to escalate.
 // Runs as an activity so that the calendar (holiday data, time zones) can change with a
 // library upgrade without making recorded workflow histories non-deterministic.
+import { ApplicationFailure } from '@temporalio/common';
 import { DateTime, Duration } from 'luxon';
 import type { Counting, EscalationStep } from '../domain/rules';
 import { isSwedishWorkingDay } from './working-days';
@@ -30,6 +31,11 @@ export interface DeadlinePlan {
   alerts: PlannedAlert[];
 }
 
+/** A rule that cannot be planned fails at once: retrying would not make it valid. */
+function invalidRule(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: 'OGILTIG_UPPGIFT', message, nonRetryable: true });
+}
+
 function hasTimePart(duration: string): boolean {
   return duration.includes('T');
 }
@@ -37,9 +43,9 @@ function hasTimePart(duration: string): boolean {
 export function computeDueAt(startAt: string, duration: string, counting: Counting, timeZone: string): DateTime {
   const start = DateTime.fromISO(startAt, { zone: timeZone });
   const parsed = Duration.fromISO(duration);
-  if (!start.isValid || !parsed.isValid) throw new Error(`Ogiltig tidpunkt eller varaktighet: ${startAt} ${duration}`);
+  if (!start.isValid || !parsed.isValid) throw invalidRule(`Ogiltig tidpunkt eller varaktighet: ${startAt} ${duration}`);
   if (hasTimePart(duration)) {
-    if (counting === 'arbetsdagar') throw new Error(`Arbetsdagar kan inte räknas i timmar: ${duration}`);
+    if (counting === 'arbetsdagar') throw invalidRule(`Arbetsdagar kan inte räknas i timmar: ${duration}`);
     return start.plus(parsed);
   }
   if (counting === 'kalenderdagar') return start.plus(parsed).endOf('day');
@@ -63,7 +69,7 @@ export function planDeadline(input: PlanDeadlineInput): DeadlinePlan {
   } else if (input.duration) {
     due = computeDueAt(input.startAt, input.duration, input.counting, input.timeZone);
   } else {
-    throw new Error('Antingen varaktighet eller slutdatum krävs');
+    throw invalidRule('Antingen varaktighet eller slutdatum krävs');
   }
   const alerts: PlannedAlert[] = [];
   input.reminders.forEach((offset, index) => {

@@ -22,24 +22,32 @@ export const LegalSourceSchema = z.object({
   citation: z.string().min(1).max(200),
 });
 
-export const DeadlineRuleSchema = z.object({
-  title: z.string().min(1).max(100),
-  /** P0D means "genast": due at the end of the same day. */
-  duration: isoDuration,
-  counting: Counting,
-  owner: slug,
-  legal: LegalSourceSchema,
-  reminders: z.array(isoDuration).optional(),
-  escalation: z.array(EscalationStepSchema).min(1).optional(),
-});
+/** Working days are counted in whole days only (P2D), never in months or hours. */
+const workingDaysInDays = (rule: { duration: string; counting: Counting }) => rule.counting !== 'arbetsdagar' || /^P\d+D$/.test(rule.duration);
+const workingDaysMessage = { message: 'Arbetsdagar anges i hela dagar, till exempel P2D', path: ['duration'] };
+
+export const DeadlineRuleSchema = z
+  .object({
+    title: z.string().min(1).max(100),
+    /** P0D means "genast": due at the end of the same day. */
+    duration: isoDuration,
+    counting: Counting,
+    owner: slug,
+    legal: LegalSourceSchema,
+    reminders: z.array(isoDuration).optional(),
+    escalation: z.array(EscalationStepSchema).min(1).optional(),
+  })
+  .refine(workingDaysInDays, workingDaysMessage);
 export type DeadlineRule = z.infer<typeof DeadlineRuleSchema>;
 
-export const FollowUpRuleSchema = z.object({
-  title: z.string().min(1).max(100),
-  every: isoDuration,
-  counting: Counting,
-  legal: LegalSourceSchema,
-});
+export const FollowUpRuleSchema = z
+  .object({
+    title: z.string().min(1).max(100),
+    every: isoDuration,
+    counting: Counting,
+    legal: LegalSourceSchema,
+  })
+  .refine((rule) => workingDaysInDays({ duration: rule.every, counting: rule.counting }), { ...workingDaysMessage, path: ['every'] });
 export type FollowUpRule = z.infer<typeof FollowUpRuleSchema>;
 
 /** The deadlines the lifecycle knows; the rules say how long each one is and who owns it. */

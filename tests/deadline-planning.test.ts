@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { computeDueAt, planDeadline } from '../activities/deadline-planning';
+import { defaultRules, RulesSchema } from '../domain/rules';
 
 const zone = 'Europe/Stockholm';
 const due = (startAt: string, duration: string, counting: 'kalenderdagar' | 'arbetsdagar') =>
@@ -39,6 +40,20 @@ describe('Swedish working days', () => {
   });
   test('working days cannot be counted in hours', () => {
     assert.throws(() => due('2026-11-23T09:15:00Z', 'PT2H', 'arbetsdagar'), /Arbetsdagar/);
+  });
+});
+
+describe('rules', () => {
+  test('the default rules are valid', () => {
+    assert.equal(RulesSchema.safeParse(defaultRules).success, true);
+  });
+  test('working days in months or hours are refused, naming the rule and field', () => {
+    const rules = structuredClone(defaultRules);
+    rules.deadlines['utovare.erbjudande'] = { ...rules.deadlines['utovare.erbjudande']!, duration: 'P1M' };
+    const result = RulesSchema.safeParse(rules);
+    assert.equal(result.success, false);
+    assert.deepEqual(result.error!.issues[0]!.path, ['deadlines', 'utovare.erbjudande', 'duration']);
+    assert.match(result.error!.issues[0]!.message, /hela dagar/);
   });
 });
 

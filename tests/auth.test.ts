@@ -1,0 +1,70 @@
+// Production authentication: tokens from an OIDC issuer, verified against its JWKS found by
+// discovery, served here by a real HTTP server on localhost.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { createAuthenticator, signLocalToken, type Authenticator } from '../api/auth';
+import { ApiError } from '../api/errors';
+
+let server: Server;
+let issuer: string;
+let privateKey: CryptoKey;
+let auth: Authenticator;
+
+before(async () => {
+  const keys = await generateKeyPair('RS256');
+  privateKey = keys.privateKey;
+  const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/.well-known/openid-configuration') res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
+    else if (req.url === '/jwks') res.end(JSON.stringify({ keys: [jwk] }));
+    else res.writeHead(404).end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  auth = createAuthenticator({ jwtSecret: 'unused', usesDevSecret: true, oidcIssuer: issuer, oidcAudience: 'samverkan' });
+});
+after(() => {
+  server.close();
+});
+
+const idpToken = (claims: Record<string, unknown>, options: { audience?: string; issuer?: string; key?: CryptoKey } = {}) =>
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .setSubject('anna.handlaggare')
+    .setIssuer(options.issuer ?? issuer)
+    .setAudience(options.audience ?? 'samverkan')
+    .setExpirationTime('5m')
+    .sign(options.key ?? privateKey);
+
+async function rejected(header: string | undefined): Promise<ApiError> {
+  const error = await auth.authenticate(header).then(
+    () => assert.fail('the token was accepted'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof ApiError);
+  assert.equal(error.statusCode, 401);
+  return error;
+}
+
+test("a token from the municipality's identity provider gives the caller's role and unit", async () => {
+  const caller = await auth.authenticate(`Bearer ${await idpToken({ role: 'enhetschef', unit: 'rvt' })}`);
+  assert.deepEqual(caller, { sub: 'anna.handlaggare', role: 'enhetschef', unit: 'rvt' });
+});
+
+test('another audience, another issuer, another key or a locally signed token is refused', async () => {
+  await rejected(`Bearer ${await idpToken({ role: 'handlaggare', unit: 'rvt' }, { audience: 'other-app' })}`);
+  await rejected(`Bearer ${await idpToken({ role: 'handlaggare', unit: 'rvt' }, { issuer: 'http://evil.example' })}`);
+  const stranger = await generateKeyPair('RS256');
+  await rejected(`Bearer ${await idpToken({ role: 'handlaggare', unit: 'rvt' }, { key: stranger.privateKey })}`);
+  await rejected(`Bearer ${await signLocalToken({ sub: 'x', role: 'samordnare', unit: 'rvt' }, 'unused')}`);
+});
+
+test('a token without a known role is refused with a Swedish message', async () => {
+  const error = await rejected(`Bearer ${await idpToken({ role: 'admin', unit: 'rvt' })}`);
+  assert.equal(error.message, 'Token saknar giltig roll eller enhet');
+  assert.equal((await rejected(undefined)).code, 'EJ_INLOGGAD');
+});
