@@ -4,8 +4,12 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { allSearchAttributes, cliSearchAttributeTypes } from '../domain/search-attributes';
 import { temporalCliPath } from './temporal-binaries';
+
+/** How long the local dev server keeps closed cases. */
+export const closedCaseRetention = '3650 days';
 
 export interface DevServer {
   address: string;
@@ -41,6 +45,12 @@ export async function startTemporalDevServer(options: { dataDir: string; port: n
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.workflowService.describeNamespace({ namespace: options.namespace });
+      // The dev server keeps closed workflows for a day; a closed case must stay readable, and
+      // its reference taken, for as long as the local installation keeps anything.
+      await connection.workflowService.updateNamespace({
+        namespace: options.namespace,
+        config: { workflowExecutionRetentionTtl: msToTs(closedCaseRetention) },
+      });
       await connection.close();
       break;
     } catch (error) {

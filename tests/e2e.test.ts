@@ -177,6 +177,8 @@ test('a case opened through the API shows in the Temporal Web UI, and a restart 
     if (!listed.executions?.length) await new Promise((resolve) => setTimeout(resolve, 200));
   }
   assert.equal(listed.executions?.[0]?.execution.workflowId, `arende-${openCaseRef}`);
+  const namespace = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/namespaces/default`)).json()) as { config?: { workflowExecutionRetentionTtl?: string } };
+  assert.equal(namespace.config?.workflowExecutionRetentionTtl, '315360000s', 'closed cases are kept for ten years, not a day');
 
   assert.equal(await stopApp(app!), 0, 'Ctrl-C stops cleanly');
   await assert.rejects(fetch(`http://127.0.0.1:${ports.api}/health`), 'the API is down');
