@@ -24,8 +24,6 @@ export class ApiError extends Error {
 
 export const notFound = () => new ApiError(404, 'HITTADES_INTE', 'Ärendet finns inte eller så saknar du behörighet till det');
 
-export const ErrorResponseSchemaDescription = 'Fel: { error: { code, message, fields } }';
-
 /** Maps what Temporal answered to an ApiError, or returns undefined when it is not ours. */
 export function fromTemporal(error: unknown): ApiError | undefined {
   if (error instanceof WorkflowNotFoundError) return notFound();
@@ -56,7 +54,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   if (apiError) {
     return reply.code(apiError.statusCode).send({ error: { code: apiError.code, message: apiError.message, fields: apiError.fields } });
   }
-  if (error.statusCode === 400 && error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return reply.code(400).send({ error: { code: 'OGILTIG_UPPGIFT', message: 'Innehållet är inte giltig JSON', fields: [] } });
   }
   if (error.statusCode === 415) {

@@ -113,6 +113,7 @@ describe('bad input (400) names the field and changes nothing', () => {
     }
     const notJson = await h.app.inject({ method: 'POST', url: '/cases', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '{' });
     assert.equal(notJson.statusCode, 400);
+    assert.equal(notJson.json().error.message, 'Innehållet är inte giltig JSON');
     assert.equal((await call('GET', `/cases/${caseRef}`, token)).status, 404, 'no case was opened');
   });
 
