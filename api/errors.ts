@@ -1,6 +1,6 @@
 // One error shape for every answer that is not a success, with Swedish messages:
 // { error: { code, message, fields? } }. Temporal failures are mapped by their typed code.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -27,10 +27,12 @@ export const notFound = () => new ApiError(404, 'HITTADES_INTE', 'Ärendet finns
 /** Maps what Temporal answered to an ApiError, or returns undefined when it is not ours. */
 export function fromTemporal(error: unknown): ApiError | undefined {
   if (error instanceof WorkflowNotFoundError) return notFound();
-  const cause = error instanceof WorkflowUpdateFailedError ? error.cause : error;
-  if (cause instanceof ApplicationFailure && isFailureCode(cause.type)) {
-    const field = (cause.details?.[0] as { field?: string } | undefined)?.field;
-    return new ApiError(failureStatus[cause.type], cause.type, cause.message, field ? [{ field, message: cause.message }] : []);
+  // A typed failure may come from the workflow itself or from an activity it ran.
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && isFailureCode(cause.type)) {
+      const field = (cause.details?.[0] as { field?: string } | undefined)?.field;
+      return new ApiError(failureStatus[cause.type], cause.type, cause.message, field ? [{ field, message: cause.message }] : []);
+    }
   }
   const message = (error as Error | undefined)?.message ?? '';
   if (/workflow execution already completed/i.test(message)) {

@@ -3,7 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
 import { defaultRules } from '../domain/rules';
-import { temporalConnectionOptions } from '../infra/temporal-connection';
+import { temporalAddress, temporalConnectionOptions } from '../infra/temporal-connection';
 import { buildApp } from './app';
 import { createAuthenticator } from './auth';
 import { createCaseService } from './case-service';
@@ -12,8 +12,7 @@ const config = loadConfig();
 if (config.auth.usesDevSecret && !config.auth.oidcIssuer) {
   throw new Error('Ange AUTH_OIDC_ISSUER (eller AUTH_JWT_SECRET) innan API:t körs fristående');
 }
-const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
-const connection = await Connection.connect(temporalConnectionOptions(config.temporal, address));
+const connection = await Connection.connect(temporalConnectionOptions(config.temporal, temporalAddress(config.temporal)));
 const client = new Client({ connection, namespace: config.temporal.namespace });
 const app = await buildApp({
   cases: createCaseService({ client, taskQueue: config.temporal.taskQueue, organisation: config.organisation, rules: () => defaultRules }),

@@ -211,6 +211,11 @@ export const actionLabels: Record<CaseActionType, string> = {
   avsluta_arende: 'avsluta ärendet',
 };
 
+/** Key of one planned notification of a deadline; a new due moment (revision) gets new keys. */
+export function alertKey(deadline: Pick<Deadline, 'id' | 'revision'>, alert: Pick<Deadline['alerts'][number], 'kind' | 'index'>): string {
+  return `${deadline.id}.r${deadline.revision}.${alert.kind}${alert.index}`;
+}
+
 /** Workflow id of a case: one per case reference, so the same case cannot be started twice. */
 export function caseWorkflowId(caseRef: string): string {
   return `arende-${caseRef}`;

@@ -23,8 +23,8 @@ export const LegalSourceSchema = z.object({
 });
 
 /** Working days are counted in whole days only (P2D), never in months or hours. */
-const workingDaysInDays = (rule: { duration: string; counting: Counting }) => rule.counting !== 'arbetsdagar' || /^P\d+D$/.test(rule.duration);
-const workingDaysMessage = { message: 'Arbetsdagar anges i hela dagar, till exempel P2D', path: ['duration'] };
+const workingDaysInDays = (duration: string, counting: Counting) => counting !== 'arbetsdagar' || /^P\d+D$/.test(duration);
+const workingDaysMessage = (field: string) => ({ message: 'Arbetsdagar anges i hela dagar, till exempel P2D', path: [field] });
 
 export const DeadlineRuleSchema = z
   .object({
@@ -37,7 +37,7 @@ export const DeadlineRuleSchema = z
     reminders: z.array(isoDuration).optional(),
     escalation: z.array(EscalationStepSchema).min(1).optional(),
   })
-  .refine(workingDaysInDays, workingDaysMessage);
+  .refine((rule) => workingDaysInDays(rule.duration, rule.counting), workingDaysMessage('duration'));
 export type DeadlineRule = z.infer<typeof DeadlineRuleSchema>;
 
 export const FollowUpRuleSchema = z
@@ -47,7 +47,7 @@ export const FollowUpRuleSchema = z
     counting: Counting,
     legal: LegalSourceSchema,
   })
-  .refine((rule) => workingDaysInDays({ duration: rule.every, counting: rule.counting }), { ...workingDaysMessage, path: ['every'] });
+  .refine((rule) => workingDaysInDays(rule.every, rule.counting), workingDaysMessage('every'));
 export type FollowUpRule = z.infer<typeof FollowUpRuleSchema>;
 
 /** The deadlines the lifecycle knows; the rules say how long each one is and who owns it. */

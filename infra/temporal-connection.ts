@@ -13,6 +13,11 @@ export interface TemporalConnectionOptions {
   };
 }
 
+/** The cluster's address, or a local dev server (run separately) on its default port. */
+export function temporalAddress(config: AppConfig['temporal']): string {
+  return config.address ?? `127.0.0.1:${config.devPort}`;
+}
+
 export function temporalConnectionOptions(config: AppConfig['temporal'], address: string): TemporalConnectionOptions {
   const tls = config.tls;
   return {

@@ -4,15 +4,14 @@ import { existsSync } from 'node:fs';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/env';
 import { openDatabase } from '../infra/database';
-import { temporalConnectionOptions } from '../infra/temporal-connection';
+import { temporalAddress, temporalConnectionOptions } from '../infra/temporal-connection';
 import { activityDependencies } from './dependencies';
 import { createCaseWorker, prebuiltBundlePath } from './worker';
 
 const config = loadConfig();
 if (!config.mail.smtpUrl) throw new Error('SMTP_URL krävs för en fristående worker');
 const pool = await openDatabase(config.databaseUrl);
-const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
-const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, address));
+const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, temporalAddress(config.temporal)));
 const worker = await createCaseWorker({
   connection,
   namespace: config.temporal.namespace,

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
 import type { Activities } from '../activities';
-import { ActionRequestSchema, CaseWorkflowInputSchema, type CaseState, type CaseWorkflowInput, type Deadline, type MemoTask } from '../domain/case';
+import { ActionRequestSchema, alertKey, CaseWorkflowInputSchema, type CaseState, type CaseWorkflowInput, type Deadline, type MemoTask } from '../domain/case';
 import { caseFailure } from '../domain/failures';
 import { caseOpenedUpdate, caseViewQuery, performActionUpdate } from '../domain/messages';
 import { escalationChain, reminderOffsets, type Rules } from '../domain/rules';
@@ -190,10 +190,6 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   }
   publish();
   return { caseRef: model.state.caseRef, closedAt: model.state.closedAt ?? nowIso(), phase: model.state.phase };
-}
-
-function alertKey(deadline: Deadline, alert: Deadline['alerts'][number]): string {
-  return `${deadline.id}.r${deadline.revision}.${alert.kind}${alert.index}`;
 }
 
 /** Reminders and escalation of the rule behind a deadline, for planning a moved due moment. */

@@ -5,7 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type pg from 'pg';
 import { caseOpenedUpdate, caseViewQuery } from '../../domain/messages';
 import type { CaseFlags, CaseKind, CaseView, CaseWorkflowInput } from '../../domain/case';
-import { caseWorkflowId } from '../../domain/case';
+import { alertKey, caseWorkflowId } from '../../domain/case';
 import { defaultRules, type Rules } from '../../domain/rules';
 import { registerSearchAttributes } from '../../infra/search-attribute-registration';
 import { temporalTestServerPath } from '../../infra/temporal-binaries';
@@ -48,7 +48,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
     for (let i = 0; i < 100; i++) {
       const view = await handle.query(caseViewQuery);
       const now = await env.currentTimeMs();
-      const pending = view.openTasks.some((d) => d.alerts.some((a) => Date.parse(a.at) <= now && !d.sent.includes(`${d.id}.r${d.revision}.${a.kind}${a.index}`)));
+      const pending = view.openTasks.some((d) => d.alerts.some((a) => Date.parse(a.at) <= now && !d.sent.includes(alertKey(d, a))));
       if (!pending) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
