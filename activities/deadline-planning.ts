@@ -12,8 +12,10 @@ export interface PlanDeadlineInput {
   /** Either a start and a duration... */
   startAt: string;
   duration?: string;
-  /** ...or an explicit due moment, for an extension (a date ends at the end of that day). */
+  /** ...or an explicit due date, for an extension (a date ends at the end of that day)... */
   dueDate?: string;
+  /** ...or an exact due moment, such as a booked meeting. */
+  dueAt?: string;
   reminders: string[];
   escalation: EscalationStep[];
 }
@@ -64,7 +66,9 @@ export function computeDueAt(startAt: string, duration: string, counting: Counti
 export function planDeadline(input: PlanDeadlineInput): DeadlinePlan {
   const start = DateTime.fromISO(input.startAt, { zone: input.timeZone });
   let due: DateTime;
-  if (input.dueDate) {
+  if (input.dueAt) {
+    due = DateTime.fromISO(input.dueAt, { zone: input.timeZone });
+  } else if (input.dueDate) {
     due = DateTime.fromISO(input.dueDate, { zone: input.timeZone }).endOf('day');
   } else if (input.duration) {
     due = computeDueAt(input.startAt, input.duration, input.counting, input.timeZone);

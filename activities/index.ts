@@ -3,14 +3,17 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
-import { findUnit, type Organisation } from '../domain/organisation';
+import { findUnit, SECTOR_UNIT, type Organisation } from '../domain/organisation';
+import type { EscalationTarget } from '../domain/rules';
 import { planDeadline, type DeadlinePlan, type PlanDeadlineInput } from './deadline-planning';
 import type { NotificationLedger } from './notification-ledger';
 import { composeNotification, type NotificationInput } from './notification-message';
+import type { ReceiptLinks } from './receipt-links';
 
 export interface ActivityDependencies {
   mailer: Transporter;
   ledger: NotificationLedger;
+  receipts: ReceiptLinks;
   organisation: Organisation;
   mailFrom: string;
   publicUrl: string;
@@ -35,19 +38,21 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     async sendNotification(input: NotificationInput): Promise<NotificationResult> {
-      const unit = findUnit(deps.organisation, input.unit);
-      if (!unit) {
-        throw ApplicationFailure.nonRetryable(`Enheten ${input.unit} finns inte i organisationen`, 'OKAND_ENHET');
-      }
-      const recipient =
-        input.to === 'enhet'
-          ? unit.email
-          : input.to === 'enhetschef'
-            ? (unit.managerEmail ?? deps.organisation.sector.managerEmail)
-            : deps.organisation.sector.managerEmail;
+      const { name, recipient } = recipientOf(deps.organisation, input.unit, input.to, input.managerUnit);
       const messageId = messageIdFor(input.key);
       if (await deps.ledger.alreadySent(input.key)) return { messageId, recipient, duplicate: true };
-      const { subject, text } = composeNotification(input, { unitName: unit.name, publicUrl: deps.publicUrl, timeZone: deps.timeZone });
+      let receiptUrl: string | undefined;
+      if (input.receiptFor && input.dueAt) {
+        const token = await deps.receipts.issue({
+          key: input.key,
+          handoverWorkflowId: input.receiptFor,
+          unit: input.unit,
+          // Valid for two weeks after the due moment: the escalations run meanwhile.
+          expiresAt: new Date(Date.parse(input.dueAt) + 14 * 24 * 3_600_000),
+        });
+        receiptUrl = `${deps.publicUrl.replace(/\/$/, '')}/kvittens/${token}`;
+      }
+      const { subject, text } = composeNotification(input, { unitName: name, publicUrl: deps.publicUrl, timeZone: deps.timeZone, ...(receiptUrl ? { receiptUrl } : {}) });
       // The stable Message-ID also lets mail servers and clients drop a copy that a crash
       // between sending and recording could still cause.
       await deps.mailer.sendMail({ from: deps.mailFrom, to: recipient, subject, text, messageId, headers: { 'X-Samverkan-Key': input.key } });
@@ -58,3 +63,21 @@ export function createActivities(deps: ActivityDependencies) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** Who receives a notification: the unit, a manager above it, or the sector's managers. */
+export function recipientOf(org: Organisation, unitId: string, to: EscalationTarget, managerUnitId?: string): { name: string; recipient: string } {
+  const sector = org.sector;
+  if (unitId === SECTOR_UNIT) {
+    return { name: sector.name, recipient: to === 'forvaltningschef' ? (sector.directorEmail ?? sector.managerEmail) : sector.managerEmail };
+  }
+  const unit = findUnit(org, unitId);
+  if (!unit) throw ApplicationFailure.nonRetryable(`Enheten ${unitId} finns inte i organisationen`, 'OKAND_ENHET');
+  const manager = managerUnitId ? findUnit(org, managerUnitId) : unit;
+  const recipient = {
+    enhet: unit.email,
+    enhetschef: manager?.managerEmail ?? sector.managerEmail,
+    sektorchef: sector.managerEmail,
+    forvaltningschef: sector.directorEmail ?? sector.managerEmail,
+  }[to];
+  return { name: unit.name, recipient };
+}

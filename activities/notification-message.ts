@@ -3,7 +3,8 @@
 import { DateTime } from 'luxon';
 import type { EscalationTarget } from '../domain/rules';
 
-export type NotificationKind = 'ny_uppgift' | 'paminnelse' | 'eskalering';
+/** A task announced, reminded or escalated; or a one-off notice (a decision, a withdrawal). */
+export type NotificationKind = 'ny_uppgift' | 'paminnelse' | 'eskalering' | 'meddelande';
 
 export interface NotificationInput {
   /** Stable key of this notification: the same key is never sent twice. */
@@ -13,16 +14,22 @@ export interface NotificationInput {
   caseRef: string;
   unit: string;
   title: string;
-  dueAt: string;
-  citation: string;
+  dueAt?: string;
+  citation?: string;
   /** Skyddade personuppgifter: say even less than usual. */
   protectedCase: boolean;
+  /** Whose enhetschef hears of a miss, when not the unit's own (an external partner has none). */
+  managerUnit?: string;
+  /** A handover an external partner confirms through a single-use link in this e-mail. */
+  receiptFor?: string;
 }
 
 export interface MessageContext {
   unitName: string;
   publicUrl: string;
   timeZone: string;
+  /** For an external partner: the link that confirms receipt, instead of a link into the system. */
+  receiptUrl?: string;
 }
 
 export function formatSwedishTime(iso: string, timeZone: string): string {
@@ -31,8 +38,9 @@ export function formatSwedishTime(iso: string, timeZone: string): string {
 
 export function composeNotification(input: NotificationInput, ctx: MessageContext): { subject: string; text: string } {
   const what = input.protectedCase ? 'En uppgift i ett ärende med skyddade uppgifter' : input.title;
-  const due = formatSwedishTime(input.dueAt, ctx.timeZone);
+  const due = input.dueAt ? formatSwedishTime(input.dueAt, ctx.timeZone) : '';
   const link = `${ctx.publicUrl.replace(/\/$/, '')}/cases/${encodeURIComponent(input.caseRef)}`;
+  if (ctx.receiptUrl) return receiptNotice(input, ctx, due);
   let subject: string;
   let lead: string;
   switch (input.kind) {
@@ -51,6 +59,10 @@ export function composeNotification(input: NotificationInput, ctx: MessageContex
           : `Eskalering till ${input.to === 'enhetschef' ? 'enhetschef' : 'sektorchef'}: försenad uppgift hos ${ctx.unitName}`;
       lead = `En uppgift för ${ctx.unitName} skulle ha varit klar ${due} och är inte klar.`;
       break;
+    case 'meddelande':
+      subject = `Samverkan: ${what}`;
+      lead = `${what}.`;
+      break;
   }
   const lines = [
     'Hej,',
@@ -59,11 +71,27 @@ export function composeNotification(input: NotificationInput, ctx: MessageContex
     '',
     `Vad: ${what}`,
     `Ansvarig enhet: ${ctx.unitName}`,
-    `Senast: ${due}`,
-    ...(input.protectedCase ? [] : [`Lagstöd: ${input.citation}`]),
+    ...(due && input.kind !== 'meddelande' ? [`Senast: ${due}`] : []),
+    ...(input.protectedCase || !input.citation ? [] : [`Lagstöd: ${input.citation}`]),
     `Öppna i Samverkan: ${link}`,
     '',
     'Det här meddelandet innehåller inga uppgifter om personer. Logga in i Samverkan för att se ärendet.',
+  ];
+  return { subject, text: lines.join('\n') };
+}
+
+/** To an external partner: that something arrived, by when to confirm, and the link. Nothing else. */
+function receiptNotice(input: NotificationInput, ctx: MessageContext, due: string): { subject: string; text: string } {
+  const subject = input.kind === 'ny_uppgift' ? 'Överlämning från socialtjänsten: bekräfta mottagandet' : `Påminnelse: bekräfta mottagen överlämning senast ${due}`;
+  const lines = [
+    'Hej,',
+    '',
+    `Socialtjänsten har lämnat över ett ärende till ${ctx.unitName}. Handläggaren kontaktar er på överenskommet, säkert sätt med uppgifterna.`,
+    '',
+    `Bekräfta att ni har tagit emot överlämningen senast ${due}:`,
+    ctx.receiptUrl!,
+    '',
+    'Länken kan bara användas en gång och slutar gälla efter en tid. Den visar inga uppgifter om ärendet.',
   ];
   return { subject, text: lines.join('\n') };
 }

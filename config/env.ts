@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultOrganisation, OrganisationSchema, type Organisation } from '../domain/organisation';
-import { describeIssues, z } from '../domain/zod';
+import { describeIssues, isoDuration, z } from '../domain/zod';
 
 export const DEV_JWT_SECRET = 'samverkan-dev-secret-change-me-in-production';
 
@@ -37,6 +37,8 @@ const EnvSchema = z.object({
   AUTH_OIDC_AUDIENCE: optional,
   AUTH_JWKS_URL: optional,
   ORGANISATION_FILE: optional,
+  RECEIPT_LINK_SECRET: optional,
+  STUCK_AFTER: isoDuration.default('P3D'),
 });
 
 export interface AppConfig {
@@ -58,6 +60,10 @@ export interface AppConfig {
   databaseUrl: string;
   auth: { jwtSecret: string; usesDevSecret: boolean; oidcIssuer?: string; oidcAudience?: string; jwksUrl?: string };
   organisation: Organisation;
+  /** Signs the single-use links with which external partners confirm a handover. */
+  receiptSecret: string;
+  /** An item waiting longer than this is on the stuck list even before its deadline. */
+  stuckAfter: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -100,6 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ...(e.AUTH_JWKS_URL ? { jwksUrl: e.AUTH_JWKS_URL } : {}),
     },
     organisation: e.ORGANISATION_FILE ? loadOrganisation(e.ORGANISATION_FILE) : defaultOrganisation,
+    receiptSecret: e.RECEIPT_LINK_SECRET ?? `${e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET}:kvittenslank`,
+    stuckAfter: e.STUCK_AFTER,
   };
 }
 

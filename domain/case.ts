@@ -1,10 +1,11 @@
 // A case as the system sees it: a reference into the record system, the flags that drive
 // the rules, the phase, and who must do what by when. No names, no journal text.
+import { ConsentSchema, DisputeSummarySchema, HandoverSummarySchema, MeetingSummarySchema } from './child-status';
+import { CaseKind, ValdAnswer } from './facts';
 import { Counting, DeadlineKey, EscalationTarget, LegalSourceSchema, RulesSchema } from './rules';
 import { isoTimestamp, slug, z } from './zod';
 
-export const CaseKind = z.enum(['barn', 'vuxen', 'utovare']);
-export type CaseKind = z.infer<typeof CaseKind>;
+export { CaseKind };
 
 /**
  * The record system's reference (diarienummer or akt-id). Never a personal identity number:
@@ -21,7 +22,7 @@ export const CaseRef = z
 
 export const CaseFlagsSchema = z.object({
   /** Violence in the family: a required answer, never absent. */
-  vald: z.enum(['ja', 'misstanke', 'nej', 'okant']),
+  vald: ValdAnswer,
   barnIHushallet: z.boolean(),
   hedersrelaterat: z.boolean(),
   skyddadeUppgifter: z.boolean(),
@@ -87,6 +88,15 @@ export const CaseActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('uppfoljning'), insatsId }),
   z.object({ type: z.literal('avsluta_insats'), insatsId }),
   z.object({ type: z.literal('avsluta_arende') }),
+  /** Consent to share information with external partners: who it covers, its scope, when given. */
+  z.object({
+    type: z.literal('samtycke'),
+    mottagare: z.array(slug).min(1, { message: 'Ange vilka mottagare samtycket gäller' }),
+    omfattning: z.string().trim().min(5, { message: 'Beskriv vad samtycket omfattar' }).max(500),
+    lamnat: z.iso.date({ message: 'Ogiltigt datum (ÅÅÅÅ-MM-DD)' }),
+  }),
+  /** A withdrawn consent blocks the next handover and cancels those still pending under it. */
+  z.object({ type: z.literal('aterkalla_samtycke'), samtyckeId: z.string().regex(/^s\d+$/, { message: 'Ogiltigt samtyckes-id' }) }),
 ]);
 export type CaseAction = z.infer<typeof CaseActionSchema>;
 export type CaseActionType = CaseAction['type'];
@@ -96,12 +106,19 @@ export type ActionRequest = z.infer<typeof ActionRequestSchema>;
 
 // ---- State, as queries return it ----
 
+/** Deadlines that are not lifecycle steps: follow-ups, required handovers, and child workflows' clocks. */
+export const OtherDeadlineKey = z.enum(['uppfoljning', 'overlamning', 'kvittens', 'komplettering', 'planeringsmote', 'deltagande', 'motesuppgift', 'tvist']);
+
 export const DeadlineSchema = z.object({
   id: z.string(),
-  /** A lifecycle deadline key, or "uppfoljning" for an insats follow-up. */
-  key: z.union([DeadlineKey, z.literal('uppfoljning')]),
+  /** A lifecycle deadline key, or another kind of clock. */
+  key: z.union([DeadlineKey, OtherDeadlineKey]),
   title: z.string(),
   unit: slug,
+  /** A required handover: the unit it goes to. */
+  target: slug.optional(),
+  /** Whose enhetschef hears of a miss, when not the unit's own (an external partner has none). */
+  managerUnit: slug.optional(),
   insatsId: z.string().optional(),
   /** What started the clock: "aktualisering" (the report arrived) or the action that opened it. */
   trigger: z.string(),
@@ -161,6 +178,11 @@ export const CaseStateSchema = z.object({
   nextInsatsNumber: z.int(),
   nextDeadlineNumber: z.int(),
   riskAssessment: z.object({ instrument: z.enum(['FREDA', 'PATRIARK']), riskniva: z.string(), at: isoTimestamp }).optional(),
+  handovers: z.array(HandoverSummarySchema),
+  meetings: z.array(MeetingSummarySchema),
+  disputes: z.array(DisputeSummarySchema),
+  consents: z.array(ConsentSchema),
+  nextChildNumber: z.int(),
 });
 export type CaseState = z.infer<typeof CaseStateSchema>;
 
@@ -209,7 +231,12 @@ export const actionLabels: Record<CaseActionType, string> = {
   uppfoljning: 'registrera uppföljning',
   avsluta_insats: 'avsluta insats',
   avsluta_arende: 'avsluta ärendet',
+  samtycke: 'registrera samtycke',
+  aterkalla_samtycke: 'registrera återkallat samtycke',
 };
+
+/** Actions any involved unit may take in any open phase. */
+export const caseWideActions: CaseActionType[] = ['samtycke', 'aterkalla_samtycke'];
 
 /** Key of one planned notification of a deadline; a new due moment (revision) gets new keys. */
 export function alertKey(deadline: Pick<Deadline, 'id' | 'revision'>, alert: Pick<Deadline['alerts'][number], 'kind' | 'index'>): string {
@@ -219,4 +246,9 @@ export function alertKey(deadline: Pick<Deadline, 'id' | 'revision'>, alert: Pic
 /** Workflow id of a case: one per case reference, so the same case cannot be started twice. */
 export function caseWorkflowId(caseRef: string): string {
   return `arende-${caseRef}`;
+}
+
+/** Workflow id of a case's child (handover, meeting, dispute): the case id, a colon, the child. */
+export function childWorkflowId(caseRef: string, kind: 'overlamning' | 'planeringsmote' | 'tvist', id: string): string {
+  return `${caseWorkflowId(caseRef)}:${kind}-${id}`;
 }

@@ -11,6 +11,8 @@ export const failureStatus = {
   FEL_FAS: 409,
   /** The case reference is taken by a case of another kind. */
   ARENDE_FINNS: 409,
+  /** Information may not leave the municipality: no consent or statutory ground recorded. */
+  RATTSLIG_GRUND_SAKNAS: 409,
 } as const;
 export type FailureCode = keyof typeof failureStatus;
 

@@ -1,7 +1,13 @@
-// The case workflow's messages: one Update for every action, Queries for its state.
-// Imported by the API and by workflow code alike, so it imports nothing unsafe.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+// The workflows' messages: Updates for every change, Queries for state, Signals between a case
+// and its children. Imported by the API and by workflow code alike, so it imports nothing unsafe.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActionRequest, CaseView } from './case';
+import type { ChildChanged } from './child-status';
+import type { DecideDispute, DisputeView, RaiseDispute } from './dispute';
+import type { HandoverResponseRequest, HandoverView, StartHandover } from './handover';
+import type { MeetingActionRequest, MeetingView } from './meeting';
+
+// ---- Case ----
 
 /** Performs a lifecycle action; the validator refuses what does not fit and nothing changes. */
 export const performActionUpdate = defineUpdate<CaseView, [ActionRequest]>('performAction');
@@ -11,3 +17,26 @@ export const caseViewQuery = defineQuery<CaseView>('caseView');
 
 /** Sent with the start of a case (update-with-start): answers once its first task is planned. */
 export const caseOpenedUpdate = defineUpdate<CaseView>('caseOpened');
+
+/** Sends a handover (överlämning) as a child workflow of the case; answers with the case. */
+export const startHandoverUpdate = defineUpdate<{ handoverId: string; workflowId: string }, [StartHandover]>('startHandover');
+
+/** Raises a dispute, decided by the sektorchef, as a child workflow of the case. */
+export const raiseDisputeUpdate = defineUpdate<{ disputeId: string; workflowId: string }, [RaiseDispute]>('raiseDispute');
+
+/** A child tells its case that its state changed. */
+export const childChangedSignal = defineSignal<[ChildChanged]>('childChanged');
+
+// ---- Children ----
+
+/** The case withdraws a child (case closed, consent withdrawn): it stops and says why. */
+export const withdrawSignal = defineSignal<[{ reason: string }]>('withdraw');
+
+export const handoverResponseUpdate = defineUpdate<HandoverView, [HandoverResponseRequest]>('respondToHandover');
+export const handoverViewQuery = defineQuery<HandoverView>('handoverView');
+
+export const meetingActionUpdate = defineUpdate<MeetingView, [MeetingActionRequest]>('meetingAction');
+export const meetingViewQuery = defineQuery<MeetingView>('meetingView');
+
+export const decideDisputeUpdate = defineUpdate<DisputeView, [DecideDispute]>('decideDispute');
+export const disputeViewQuery = defineQuery<DisputeView>('disputeView');

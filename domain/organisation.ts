@@ -18,7 +18,13 @@ export const OrganisationSchema = z
   .object({
     name: z.string().min(1),
     /** The sector that the units belong to; its sektorchef is the last step of every escalation. */
-    sector: z.object({ id: slug, name: z.string().min(1), managerEmail: z.email() }),
+    sector: z.object({
+      id: slug,
+      name: z.string().min(1),
+      managerEmail: z.email(),
+      /** Förvaltningschef above the sektorchef: told when a dispute is not decided in time. */
+      directorEmail: z.email().optional(),
+    }),
     units: z.array(UnitSchema).min(1),
   })
   .superRefine((org, ctx) => {
@@ -35,6 +41,9 @@ export const OrganisationSchema = z
   });
 export type Organisation = z.infer<typeof OrganisationSchema>;
 
+/** The unit id under which a dispute waits for the sektorchef: the sector itself. */
+export const SECTOR_UNIT = 'sektor';
+
 export function findUnit(org: Organisation, unitId: string): Unit | undefined {
   return org.units.find((unit) => unit.id === unitId);
 }
@@ -42,7 +51,7 @@ export function findUnit(org: Organisation, unitId: string): Unit | undefined {
 /** The default organisation of the domain brief; a municipality replaces it with ORGANISATION_FILE. */
 export const defaultOrganisation: Organisation = {
   name: 'Exempelkommunen',
-  sector: { id: 'ifo', name: 'Individ- och familjeomsorgen', managerEmail: 'sektorchef.ifo@exempel.se' },
+  sector: { id: 'ifo', name: 'Individ- och familjeomsorgen', managerEmail: 'sektorchef.ifo@exempel.se', directorEmail: 'forvaltningschef@exempel.se' },
   units: [
     { id: 'mottagning', name: 'Mottagningen barn och unga', kind: 'intern', email: 'mottagning@exempel.se', managerEmail: 'chef.mottagning@exempel.se' },
     { id: 'rvt', name: 'Relationsvåldsteamet', kind: 'intern', email: 'rvt@exempel.se', managerEmail: 'chef.rvt@exempel.se' },

@@ -1,12 +1,16 @@
 // The samverkan rules: every duration, reminder, escalation chain and legal source the
 // workflows enforce. Workflows receive a copy when a case starts and never use literals.
+import { CaseKind, ValdAnswer } from './facts';
 import { isoDuration, slug, z } from './zod';
 
 export const Counting = z.enum(['kalenderdagar', 'arbetsdagar']);
 export type Counting = z.infer<typeof Counting>;
 
-/** Who is told when a deadline is missed: the owning unit, its enhetschef, or the sektorchef. */
-export const EscalationTarget = z.enum(['enhet', 'enhetschef', 'sektorchef']);
+/**
+ * Who is told when a deadline is missed: the owning unit, its enhetschef, the sektorchef, or
+ * (for a dispute the sektorchef has not decided) the förvaltningschef above the sector.
+ */
+export const EscalationTarget = z.enum(['enhet', 'enhetschef', 'sektorchef', 'forvaltningschef']);
 export type EscalationTarget = z.infer<typeof EscalationTarget>;
 
 export const EscalationStepSchema = z.object({
@@ -50,6 +54,72 @@ export const FollowUpRuleSchema = z
   .refine((rule) => workingDaysInDays(rule.every, rule.counting), workingDaysMessage('every'));
 export type FollowUpRule = z.infer<typeof FollowUpRuleSchema>;
 
+/** How long a step may take, and who is reminded and escalated to: one shape for every clock. */
+export const TimingSchema = z
+  .object({
+    duration: isoDuration,
+    counting: Counting,
+    reminders: z.array(isoDuration).optional(),
+    escalation: z.array(EscalationStepSchema).min(1).optional(),
+  })
+  .refine((rule) => workingDaysInDays(rule.duration, rule.counting), workingDaysMessage('duration'));
+export type Timing = z.infer<typeof TimingSchema>;
+
+/** The facts that call for a step: every condition given must hold. */
+export const TriggerConditionSchema = z.object({
+  kinds: z.array(CaseKind).min(1),
+  vald: z.array(ValdAnswer).min(1).optional(),
+  barnIHushallet: z.boolean().optional(),
+  hedersrelaterat: z.boolean().optional(),
+});
+export type TriggerCondition = z.infer<typeof TriggerConditionSchema>;
+
+/** A step the case's facts call for: a handover from one unit to another, or a joint meeting. */
+export const TriggerSchema = z.discriminatedUnion('typ', [
+  z.object({
+    typ: z.literal('overlamning'),
+    id: slug,
+    title: z.string().min(1).max(100),
+    when: TriggerConditionSchema,
+    from: slug,
+    to: slug,
+    timing: TimingSchema,
+    legal: LegalSourceSchema,
+  }),
+  z.object({
+    typ: z.literal('planeringsmote'),
+    id: slug,
+    title: z.string().min(1).max(100),
+    when: TriggerConditionSchema,
+    units: z.array(slug).min(2, { message: 'Ett gemensamt planeringsmöte behöver minst två enheter' }),
+    organiser: slug,
+    timing: TimingSchema,
+    legal: LegalSourceSchema,
+  }),
+]);
+export type Trigger = z.infer<typeof TriggerSchema>;
+
+/** A statutory ground that lets information leave the municipality without consent. */
+export const DisclosureGroundSchema = z.object({ id: slug, label: z.string().min(1).max(200), citation: z.string().min(1).max(200) });
+
+export const HandoverRulesSchema = z.object({
+  /** The receiving unit kvitterar within this time. */
+  acknowledge: TimingSchema,
+  /** The sending unit answers a request for more information within this time. */
+  answer: TimingSchema,
+  disclosureGrounds: z.array(DisclosureGroundSchema).min(1),
+  legal: LegalSourceSchema,
+});
+
+export const MeetingRulesSchema = z.object({
+  /** Each unit confirms attendance before the booked time; reminders before it. */
+  attendanceReminders: z.array(isoDuration),
+  /** Reminders and escalation of the tasks the meeting's division of responsibility creates. */
+  tasks: TimingSchema.optional(),
+});
+
+export const DisputeRulesSchema = z.object({ decision: TimingSchema, legal: LegalSourceSchema });
+
 /** The deadlines the lifecycle knows; the rules say how long each one is and who owns it. */
 export const DeadlineKey = z.enum([
   'barn.skyddsbedomning',
@@ -74,10 +144,56 @@ export const RulesSchema = z.object({
   followUps: z.record(slug, FollowUpRuleSchema),
   /** The unit that decides on insatser, and follows them up, per case kind. */
   insatsOwner: z.object({ barn: slug, vuxen: slug, utovare: slug }),
+  /** Steps the facts of a case call for. Absent in rule sets older than handovers: none. */
+  triggers: z.array(TriggerSchema).default([]),
+  handovers: HandoverRulesSchema.default(() => defaultHandoverRules),
+  meetings: MeetingRulesSchema.default(() => defaultMeetingRules),
+  disputes: DisputeRulesSchema.default(() => defaultDisputeRules),
 });
 export type Rules = z.infer<typeof RulesSchema>;
+export type RulesInput = z.input<typeof RulesSchema>;
 
 const SOL_2001 = 'Socialtjänstlagen (2001:453), numrering före 1 juli 2025 – uppdatera till SoL (2025:400)';
+const OSL = 'Offentlighets- och sekretesslagen (2009:400) – kontrollera mot gällande lydelse';
+const LOCAL = 'Lokal samverkansrutin';
+
+const defaultHandoverRules: z.infer<typeof HandoverRulesSchema> = {
+  acknowledge: {
+    duration: 'P2D',
+    counting: 'arbetsdagar',
+    reminders: ['P1D'],
+    escalation: [
+      { to: 'enhetschef', after: 'PT0S' },
+      { to: 'sektorchef', after: 'P2D' },
+    ],
+  },
+  answer: { duration: 'P1D', counting: 'arbetsdagar', reminders: ['PT4H'] },
+  disclosureGrounds: [
+    { id: 'osl-10-2', label: 'Nödvändigt för att socialtjänsten ska kunna fullgöra sin verksamhet', citation: `${OSL}, 10 kap. 2 §` },
+    { id: 'osl-10-19', label: 'Uppgift om underårig som behövs för nödvändig vård, behandling eller stöd', citation: `${OSL}, 10 kap. 19 §` },
+    { id: 'osl-10-21', label: 'Misstanke om brott mot underårig', citation: `${OSL}, 10 kap. 21 §` },
+    { id: 'osl-10-23', label: 'Misstanke om brott med minst ett års fängelse i straffskalan', citation: `${OSL}, 10 kap. 23 §` },
+    { id: 'osl-10-28', label: 'Uppgiftsskyldighet enligt lag eller förordning', citation: `${OSL}, 10 kap. 28 §` },
+  ],
+  legal: { source: LOCAL, citation: 'Den mottagande enheten kvitterar överlämningen inom två arbetsdagar' },
+};
+
+const defaultMeetingRules: z.infer<typeof MeetingRulesSchema> = { attendanceReminders: ['P1D'] };
+
+const defaultDisputeRules: z.infer<typeof DisputeRulesSchema> = {
+  decision: {
+    duration: 'P5D',
+    counting: 'arbetsdagar',
+    reminders: ['P2D'],
+    escalation: [
+      { to: 'sektorchef', after: 'PT0S' },
+      { to: 'forvaltningschef', after: 'P2D' },
+    ],
+  },
+  legal: { source: LOCAL, citation: 'Oenighet mellan enheter avgörs av sektorchefen' },
+};
+
+const violence = ['ja', 'misstanke'] as const;
 
 export const defaultRules: Rules = {
   version: 1,
@@ -150,6 +266,51 @@ export const defaultRules: Rules = {
     stod_valdsutovare: { title: 'Uppföljning av stöd till våldsutövare', every: 'P1M', counting: 'kalenderdagar', legal: { source: 'Lokal riktlinje', citation: 'Erbjudandet och svaret följs upp' } },
   },
   insatsOwner: { barn: 'bou', vuxen: 'rvt', utovare: 'rvt' },
+  triggers: [
+    {
+      typ: 'overlamning',
+      id: 'barn-vald-rvt',
+      title: 'Överlämning till relationsvåldsteamet',
+      when: { kinds: ['barn'], vald: [...violence] },
+      from: 'mottagning',
+      to: 'rvt',
+      timing: { duration: 'P0D', counting: 'kalenderdagar' },
+      legal: { source: LOCAL, citation: 'Våld i familjen: relationsvåldsteamet underrättas genast' },
+    },
+    {
+      typ: 'planeringsmote',
+      id: 'barn-vald-mote',
+      title: 'Gemensamt planeringsmöte barn och våld',
+      when: { kinds: ['barn'], vald: [...violence] },
+      units: ['mottagning', 'rvt'],
+      organiser: 'mottagning',
+      timing: { duration: 'P7D', counting: 'kalenderdagar' },
+      legal: { source: LOCAL, citation: 'Gemensamt planeringsmöte inom 7 dagar med dokumenterad ansvarsfördelning' },
+    },
+    {
+      typ: 'overlamning',
+      id: 'vuxen-barn-mottagning',
+      title: 'Överlämning till mottagningen barn och unga',
+      when: { kinds: ['vuxen'], barnIHushallet: true },
+      from: 'rvt',
+      to: 'mottagning',
+      timing: { duration: 'P0D', counting: 'kalenderdagar' },
+      legal: { source: SOL_2001, citation: '14 kap. 1 §: anmälan när ett barn kan behöva skydd' },
+    },
+    {
+      typ: 'planeringsmote',
+      id: 'vuxen-barn-mote',
+      title: 'Gemensamt planeringsmöte vuxen med barn',
+      when: { kinds: ['vuxen'], barnIHushallet: true },
+      units: ['rvt', 'mottagning'],
+      organiser: 'rvt',
+      timing: { duration: 'P7D', counting: 'kalenderdagar' },
+      legal: { source: LOCAL, citation: 'Gemensamt planeringsmöte inom 7 dagar med dokumenterad ansvarsfördelning' },
+    },
+  ],
+  handovers: defaultHandoverRules,
+  meetings: defaultMeetingRules,
+  disputes: defaultDisputeRules,
 };
 
 export function reminderOffsets(rules: Rules, rule: { reminders?: string[] }): string[] {

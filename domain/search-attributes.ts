@@ -11,7 +11,30 @@ export const WaitingUnitsAttr = defineSearchAttributeKey('SamverkanWaitingUnits'
 export const NextDeadlineAttr = defineSearchAttributeKey('SamverkanNextDeadline', SearchAttributeType.DATETIME);
 export const OverdueAttr = defineSearchAttributeKey('SamverkanOverdue', SearchAttributeType.BOOL);
 
-export const allSearchAttributes = [CaseRefAttr, CaseKindAttr, PhaseAttr, UnitsAttr, WaitingUnitsAttr, NextDeadlineAttr, OverdueAttr];
+// ---- Handovers, meetings and disputes: what the stuck list asks for ----
+
+/** overlamning, planeringsmote or tvist. */
+export const ItemKindAttr = defineSearchAttributeKey('SamverkanItemKind', SearchAttributeType.KEYWORD);
+/** What is waited for: kvittens, komplettering, bokning, deltagande, mote, uppgift, beslut. */
+export const WaitingForAttr = defineSearchAttributeKey('SamverkanWaitingFor', SearchAttributeType.KEYWORD);
+/** Since when the item has waited for it. */
+export const WaitingSinceAttr = defineSearchAttributeKey('SamverkanWaitingSince', SearchAttributeType.DATETIME);
+/** Highest escalation step sent for what is waited for (0: none). */
+export const EscalationLevelAttr = defineSearchAttributeKey('SamverkanEscalationLevel', SearchAttributeType.INT);
+
+export const allSearchAttributes = [
+  CaseRefAttr,
+  CaseKindAttr,
+  PhaseAttr,
+  UnitsAttr,
+  WaitingUnitsAttr,
+  NextDeadlineAttr,
+  OverdueAttr,
+  ItemKindAttr,
+  WaitingForAttr,
+  WaitingSinceAttr,
+  EscalationLevelAttr,
+];
 
 /** Names as `temporal operator search-attribute create` and `server start-dev` spell the types. */
 export const cliSearchAttributeTypes: Record<string, string> = {
@@ -19,4 +42,5 @@ export const cliSearchAttributeTypes: Record<string, string> = {
   [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
   [SearchAttributeType.DATETIME]: 'Datetime',
   [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.INT]: 'Int',
 };

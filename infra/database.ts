@@ -9,6 +9,24 @@ const migrations = [
      subject text NOT NULL,
      sent_at timestamptz NOT NULL DEFAULT now()
    )`,
+  // Single-use links with which external partners confirm a handover; only a hash is kept.
+  `CREATE TABLE IF NOT EXISTS receipt_link (
+     token_hash text PRIMARY KEY,
+     handover_workflow_id text NOT NULL,
+     unit text NOT NULL,
+     expires_at timestamptz NOT NULL,
+     used_at timestamptz
+   )`,
+  // Every view of a handover's content: who, from which unit, when.
+  `CREATE TABLE IF NOT EXISTS handover_view_log (
+     id bigserial PRIMARY KEY,
+     handover_workflow_id text NOT NULL,
+     viewer text NOT NULL,
+     unit text NOT NULL,
+     role text NOT NULL,
+     viewed_at timestamptz NOT NULL DEFAULT now()
+   )`,
+  `CREATE INDEX IF NOT EXISTS handover_view_log_by_handover ON handover_view_log (handover_workflow_id, viewed_at)`,
 ];
 
 /** Creates the database named in the URL when it does not exist yet. */

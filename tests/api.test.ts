@@ -15,7 +15,7 @@ after(async () => {
   await h?.close();
 });
 
-const flags = { vald: 'ja', barnIHushallet: true, hedersrelaterat: false, skyddadeUppgifter: false };
+const flags = { vald: 'nej', barnIHushallet: true, hedersrelaterat: false, skyddadeUppgifter: false };
 const newRef = () => `BU-${randomUUID().slice(0, 8)}`;
 
 async function call(method: 'GET' | 'POST', url: string, token?: string, payload?: unknown) {

@@ -110,7 +110,7 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const flags = { vald: 'ja', barnIHushallet: true, hedersrelaterat: false, skyddadeUppgifter: false };
+const flags = { vald: 'nej', barnIHushallet: true, hedersrelaterat: false, skyddadeUppgifter: false };
 const openCaseRef = `BU-${randomUUID().slice(0, 8)}`;
 
 test('a child case from aktualisering to avslut through the HTTP API, with notifications that carry no case data', async () => {

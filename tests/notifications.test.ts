@@ -7,10 +7,11 @@ import nodemailer from 'nodemailer';
 import type pg from 'pg';
 import { createActivities } from '../activities';
 import { createPgNotificationLedger } from '../activities/notification-ledger';
+import { createPgReceiptLinks } from '../activities/receipt-links';
 import type { NotificationInput } from '../activities/notification-message';
 import { defaultOrganisation } from '../domain/organisation';
 import { startMailCatcher, type MailCatcher } from '../infra/mail-catcher';
-import { openTestDatabase } from './support/database';
+import { openTestDatabase, testReceiptSecret } from './support/database';
 
 let mail: MailCatcher;
 let pool: pg.Pool;
@@ -21,6 +22,7 @@ before(async () => {
   activities = createActivities({
     mailer: nodemailer.createTransport(mail.smtpUrl),
     ledger: createPgNotificationLedger(pool),
+      receipts: createPgReceiptLinks(pool, testReceiptSecret),
     organisation: defaultOrganisation,
     mailFrom: 'Samverkan <noreply@samverkan.test>',
     publicUrl: 'https://samverkan.exempel.se/',

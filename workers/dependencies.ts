@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import type pg from 'pg';
 import type { ActivityDependencies } from '../activities';
 import { createPgNotificationLedger } from '../activities/notification-ledger';
+import { createPgReceiptLinks } from '../activities/receipt-links';
 import type { AppConfig } from '../config/env';
 import { defaultRules } from '../domain/rules';
 
@@ -10,6 +11,7 @@ export function activityDependencies(config: AppConfig, pool: pg.Pool, smtpUrl: 
   return {
     mailer: nodemailer.createTransport(smtpUrl),
     ledger: createPgNotificationLedger(pool),
+    receipts: createPgReceiptLinks(pool, config.receiptSecret),
     organisation: config.organisation,
     mailFrom: config.mail.from,
     publicUrl: config.publicUrl,

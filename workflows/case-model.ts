@@ -3,6 +3,8 @@
 // here but typed failures, so the rules of the lifecycle can be read in one place.
 import {
   actionLabels,
+  caseWideActions,
+  childWorkflowId,
   phaseActions,
   phaseLabels,
   type ActionRequest,
@@ -14,33 +16,19 @@ import {
   type Insats,
   type Phase,
 } from '../domain/case';
+import type { ChildChanged } from '../domain/child-status';
+import type { RaiseDispute } from '../domain/dispute';
 import { caseFailure } from '../domain/failures';
-import type { DeadlineKey, Rules } from '../domain/rules';
+import type { StartHandover } from '../domain/handover';
+import type { DeadlineKey, Rules, Trigger } from '../domain/rules';
+import { buildDeadline, type DeadlineSpec, type PlannedMoments } from './deadline-tracker';
 
-/** A deadline the case needs; the workflow plans its moments (an activity) before `apply`. */
-export interface DeadlineSpec {
-  key: Deadline['key'];
-  title: string;
-  unit: string;
-  insatsId?: string;
-  trigger: string;
-  startAt: string;
-  duration: string;
-  counting: Deadline['counting'];
-  legal: Deadline['legal'];
-  reminders?: string[];
-  escalation?: Rules['escalation'];
-}
+export type { DeadlineSpec, PlannedMoments };
 
 /** A due moment moved by an extension. */
 export interface ExtensionSpec {
   deadlineId: string;
   dueDate: string;
-}
-
-export interface PlannedMoments {
-  dueAt: string;
-  alerts: Deadline['alerts'];
 }
 
 const firstPhase: Record<CaseState['kind'], { phase: Phase; deadline: DeadlineKey }> = {
@@ -62,7 +50,14 @@ export class CaseModel {
   constructor(
     readonly state: CaseState,
     readonly rules: Rules,
-  ) {}
+  ) {
+    // A state carried over from a run older than handovers has none of these yet.
+    state.handovers ??= [];
+    state.meetings ??= [];
+    state.disputes ??= [];
+    state.consents ??= [];
+    state.nextChildNumber ??= 1;
+  }
 
   static initialState(input: CaseWorkflowInput & { rules: Rules }, now: string): CaseState {
     return {
@@ -79,6 +74,11 @@ export class CaseModel {
       events: [{ at: now, type: 'oppnat', unit: input.openedBy.unit, by: input.openedBy.sub, summary: 'Ärendet öppnades' }],
       nextInsatsNumber: 1,
       nextDeadlineNumber: 1,
+      handovers: [],
+      meetings: [],
+      disputes: [],
+      consents: [],
+      nextChildNumber: 1,
     };
   }
 
@@ -102,6 +102,7 @@ export class CaseModel {
     if (actor.role !== 'handlaggare' && actor.role !== 'enhetschef') {
       throw caseFailure('EJ_BEHORIG', 'Endast handläggare och enhetschefer på den ansvariga enheten kan utföra åtgärder i ärendet');
     }
+    if (caseWideActions.includes(action.type)) return this.checkCaseWide(actor, action);
     const allowed = phaseActions[state.phase].includes(action.type) && (action.type !== 'erbjudande' || state.kind === 'utovare');
     if (!allowed) {
       throw caseFailure('FEL_FAS', `Det går inte att ${actionLabels[action.type]} när ärendet är i fasen ${phaseLabels[state.phase]}`, 'action.type');
@@ -237,6 +238,17 @@ export class CaseModel {
       case 'avsluta_arende':
         state.phase = 'avslutad';
         break;
+      case 'samtycke': {
+        const consent = { id: `s${state.consents.length + 1}`, mottagare: action.mottagare, omfattning: action.omfattning, lamnat: action.lamnat, registeredBy: actor.unit, registeredAt: now };
+        state.consents.push(consent);
+        summary = `Samtycke ${consent.id} registrerat för ${action.mottagare.join(', ')}`;
+        break;
+      }
+      case 'aterkalla_samtycke': {
+        state.consents.find((c) => c.id === action.samtyckeId)!.withdrawnAt = now;
+        summary = `Samtycke ${action.samtyckeId} återkallat`;
+        break;
+      }
     }
     for (const [spec, moments] of planned.deadlines) this.addDeadline(spec, moments, now);
     if (state.phase === 'avslutad') {
@@ -247,29 +259,193 @@ export class CaseModel {
   }
 
   addDeadline(spec: DeadlineSpec, moments: PlannedMoments, now: string): Deadline {
-    const deadline: Deadline = {
-      id: `d${this.state.nextDeadlineNumber++}`,
-      key: spec.key,
-      title: spec.title,
-      unit: spec.unit,
-      ...(spec.insatsId ? { insatsId: spec.insatsId } : {}),
-      trigger: spec.trigger,
-      startedAt: spec.startAt,
-      dueAt: moments.dueAt,
-      duration: spec.duration,
-      counting: spec.counting,
-      legal: spec.legal,
-      status: 'open',
-      escalationLevel: 0,
-      revision: 0,
-      extensions: [],
-      // A new task is announced to its unit at once, then reminded and escalated as planned.
-      alerts: [{ kind: 'ny_uppgift', index: 0, at: now, to: 'enhet' }, ...moments.alerts],
-      sent: [],
-    };
+    const deadline = buildDeadline(`d${this.state.nextDeadlineNumber++}`, spec, moments, now);
     this.state.deadlines.push(deadline);
     this.involve(spec.unit);
     return deadline;
+  }
+
+  /** A required handover the facts call for: a task for the sending unit until it is sent. */
+  handoverDutySpec(trigger: Extract<Trigger, { typ: 'overlamning' }>): DeadlineSpec {
+    return {
+      key: 'overlamning',
+      title: trigger.title,
+      unit: trigger.from,
+      target: trigger.to,
+      trigger: trigger.id,
+      startAt: this.state.receivedAt,
+      duration: trigger.timing.duration,
+      counting: trigger.timing.counting,
+      legal: trigger.legal,
+      ...(trigger.timing.reminders ? { reminders: trigger.timing.reminders } : {}),
+      ...(trigger.timing.escalation ? { escalation: trigger.timing.escalation } : {}),
+    };
+  }
+
+  /** The id and workflow id the next child will get; taken when it is added. */
+  nextChild(kind: 'overlamning' | 'planeringsmote' | 'tvist'): { id: string; workflowId: string } {
+    const id = `${{ overlamning: 'o', planeringsmote: 'm', tvist: 't' }[kind]}${this.state.nextChildNumber}`;
+    return { id, workflowId: childWorkflowId(this.state.caseRef, kind, id) };
+  }
+
+  /** Registers a joint meeting the facts call for, once the workflow has started it. */
+  addMeeting(trigger: Extract<Trigger, { typ: 'planeringsmote' }>): CaseState['meetings'][number] {
+    const id = `m${this.state.nextChildNumber++}`;
+    const meeting = { id, workflowId: childWorkflowId(this.state.caseRef, 'planeringsmote', id), title: trigger.title, units: trigger.units, trigger: trigger.id, status: 'ej_bokat' as const };
+    this.state.meetings.push(meeting);
+    for (const unit of trigger.units) this.involve(unit);
+    return meeting;
+  }
+
+  /** Refuses a handover that may not be sent: unknown sender, no legal ground, withdrawn consent. */
+  checkHandover(request: StartHandover): void {
+    const { actor, to, receiverKind, legalGround } = request;
+    if (this.closed) throw caseFailure('FEL_FAS', 'Ärendet är avslutat och kan inte ändras');
+    if (actor.role !== 'handlaggare' && actor.role !== 'enhetschef') {
+      throw caseFailure('EJ_BEHORIG', 'Endast handläggare och enhetschefer kan skicka överlämningar');
+    }
+    if (!this.state.involvedUnits.includes(actor.unit)) {
+      throw caseFailure('EJ_BEHORIG', `Enheten ${actor.unit} arbetar inte i ärendet och kan inte skicka en överlämning`);
+    }
+    if (to === actor.unit) throw caseFailure('OGILTIG_UPPGIFT', 'En överlämning går till en annan enhet än den egna', 'till');
+    if (receiverKind === 'intern') return;
+    if (!legalGround) {
+      throw caseFailure(
+        'RATTSLIG_GRUND_SAKNAS',
+        `Uppgifter får inte lämnas till ${to} utan samtycke eller lagstöd. Registrera samtycket i ärendet eller välj lagstöd, och skicka sedan överlämningen.`,
+        'rattsligGrund',
+      );
+    }
+    if (legalGround.typ === 'lagstod') {
+      if (!this.rules.handovers.disclosureGrounds.some((g) => g.id === legalGround.grund)) {
+        const allowed = this.rules.handovers.disclosureGrounds.map((g) => g.id).join(', ');
+        throw caseFailure('OGILTIG_UPPGIFT', `Okänt lagstöd: ${legalGround.grund}. Tillåtna: ${allowed}`, 'rattsligGrund.grund');
+      }
+      return;
+    }
+    const consent = this.state.consents.find((c) => c.id === legalGround.samtyckeId);
+    if (!consent) throw caseFailure('OGILTIG_UPPGIFT', `Samtycket ${legalGround.samtyckeId} finns inte i ärendet`, 'rattsligGrund.samtyckeId');
+    if (consent.withdrawnAt) {
+      throw caseFailure('RATTSLIG_GRUND_SAKNAS', `Samtycket ${consent.id} är återkallat; uppgifter får inte lämnas med stöd av det`, 'rattsligGrund.samtyckeId');
+    }
+    if (!consent.mottagare.includes(to)) {
+      throw caseFailure('RATTSLIG_GRUND_SAKNAS', `Samtycket ${consent.id} omfattar inte ${to}`, 'rattsligGrund.samtyckeId');
+    }
+  }
+
+  /** Records a sent handover; a required handover to the same unit is done with it. */
+  addHandover(request: StartHandover, now: string): CaseState['handovers'][number] {
+    const id = `o${this.state.nextChildNumber++}`;
+    const handover = {
+      id,
+      workflowId: childWorkflowId(this.state.caseRef, 'overlamning', id),
+      from: request.actor.unit,
+      to: request.to,
+      receiverKind: request.receiverKind,
+      status: 'skickad' as const,
+      sentAt: now,
+      ...(request.legalGround?.typ === 'samtycke' ? { consentId: request.legalGround.samtyckeId } : {}),
+    };
+    this.state.handovers.push(handover);
+    for (const duty of this.openDeadlines().filter((d) => d.key === 'overlamning' && d.target === request.to && d.unit === request.actor.unit)) {
+      this.close(duty, 'done', now);
+    }
+    this.involve(request.to);
+    this.state.events.push({ at: now, type: 'overlamning', unit: request.actor.unit, by: request.actor.sub, summary: `Överlämning ${id} skickad till ${request.to}` });
+    return handover;
+  }
+
+  /** Handovers still waiting under a consent that was just withdrawn: the workflow withdraws them. */
+  pendingUnderConsent(consentId: string): CaseState['handovers'] {
+    return this.state.handovers.filter((h) => h.consentId === consentId && isPending(h.status));
+  }
+
+  checkDispute(request: RaiseDispute): void {
+    const { actor, foremal } = request;
+    if (this.closed) throw caseFailure('FEL_FAS', 'Ärendet är avslutat och kan inte ändras');
+    if (actor.role !== 'handlaggare' && actor.role !== 'enhetschef') {
+      throw caseFailure('EJ_BEHORIG', 'Endast handläggare och enhetschefer på en enhet i ärendet kan väcka en tvist');
+    }
+    if (!this.state.involvedUnits.includes(actor.unit)) throw caseFailure('EJ_BEHORIG', `Enheten ${actor.unit} arbetar inte i ärendet`);
+    const exists =
+      foremal.typ === 'overlamning'
+        ? this.state.handovers.some((h) => h.id === foremal.id)
+        : foremal.typ === 'insats'
+          ? this.state.insatser.some((i) => i.id === foremal.id)
+          : this.state.meetings.some((m) => m.id === foremal.id);
+    if (!exists) throw caseFailure('OGILTIG_UPPGIFT', `${foremal.id} finns inte i ärendet`, 'foremal.id');
+    if (this.state.disputes.some((d) => d.status === 'vantar_beslut' && d.subject.typ === foremal.typ && d.subject.id === foremal.id)) {
+      throw caseFailure('FEL_FAS', `Det finns redan en tvist om ${foremal.id} som väntar på beslut`, 'foremal.id');
+    }
+  }
+
+  addDispute(request: RaiseDispute, now: string): CaseState['disputes'][number] {
+    const id = `t${this.state.nextChildNumber++}`;
+    const dispute = {
+      id,
+      workflowId: childWorkflowId(this.state.caseRef, 'tvist', id),
+      subject: request.foremal,
+      raisedBy: request.actor.unit,
+      status: 'vantar_beslut' as const,
+    };
+    this.state.disputes.push(dispute);
+    this.state.events.push({ at: now, type: 'tvist', unit: request.actor.unit, by: request.actor.sub, summary: `Tvist ${id} om ${request.foremal.typ} ${request.foremal.id} väckt` });
+    return dispute;
+  }
+
+  /** Applies what a child reported. Returns the handover when it was rejected (a dispute follows). */
+  childChanged(change: ChildChanged): CaseState['handovers'][number] | undefined {
+    const list = change.kind === 'overlamning' ? this.state.handovers : change.kind === 'planeringsmote' ? this.state.meetings : this.state.disputes;
+    const child = (list as { id: string; status: string }[]).find((c) => c.id === change.id);
+    if (!child || child.status === change.status) return undefined;
+    child.status = change.status;
+    const labels: Record<string, string> = {
+      kvitterad: 'kvitterad',
+      avvisad: 'avvisad',
+      komplettering_begard: 'komplettering begärd',
+      komplettering_besvarad: 'komplettering besvarad',
+      aterkallad: 'återkallad',
+      bokat: 'bokat',
+      hallet: 'hållet med ansvarsfördelning',
+      installt: 'inställt',
+      avgjord: 'avgjord av sektorchefen',
+      installd: 'inställd',
+    };
+    if (change.kind === 'tvist' && change.status === 'avgjord') {
+      (child as CaseState['disputes'][number]).decision = { by: change.by, at: change.at, text: change.text ?? '' };
+    }
+    this.state.events.push({ at: change.at, type: `${change.kind}_${change.status}`, unit: change.unit, by: change.by, summary: `${change.id}: ${labels[change.status] ?? change.status}` });
+    return change.kind === 'overlamning' && change.status === 'avvisad' ? (child as CaseState['handovers'][number]) : undefined;
+  }
+
+  /** The units on each side of what a dispute is about. */
+  disputeParties(request: RaiseDispute): string[] {
+    const { foremal } = request;
+    const parties =
+      foremal.typ === 'overlamning'
+        ? this.state.handovers.filter((h) => h.id === foremal.id).flatMap((h) => [h.from, h.to])
+        : foremal.typ === 'insats'
+          ? this.state.insatser.filter((i) => i.id === foremal.id).flatMap((i) => [i.decidedBy, i.performedBy])
+          : this.state.meetings.filter((m) => m.id === foremal.id).flatMap((m) => m.units);
+    return [...new Set([request.actor.unit, ...parties])];
+  }
+
+  /** Withdraws children still running (the case closed, or their consent was withdrawn). */
+  withdrawChildren(which: { workflowId: string }[]): void {
+    const ids = new Set(which.map((c) => c.workflowId));
+    for (const h of this.state.handovers) if (ids.has(h.workflowId) && isPending(h.status)) h.status = 'aterkallad';
+    for (const m of this.state.meetings) if (ids.has(m.workflowId) && (m.status === 'ej_bokat' || m.status === 'bokat')) m.status = 'installt';
+    for (const d of this.state.disputes) if (ids.has(d.workflowId) && d.status === 'vantar_beslut') d.status = 'installd';
+  }
+
+  /** Children still running, to withdraw when the case closes. */
+  openChildren(): { workflowId: string }[] {
+    return [
+      ...this.state.handovers.filter((h) => isPending(h.status)),
+      // A held meeting may still track the tasks of its division of responsibility.
+      ...this.state.meetings.filter((m) => m.status !== 'installt'),
+      ...this.state.disputes.filter((d) => d.status === 'vantar_beslut'),
+    ];
   }
 
   view(now: number): CaseView {
@@ -287,6 +463,17 @@ export class CaseModel {
     const drop = new Set(closed.slice(0, Math.max(0, closed.length - keepClosed)).map((d) => d.id));
     this.state.deadlines = this.state.deadlines.filter((d) => !drop.has(d.id));
     if (this.state.events.length > 200) this.state.events = this.state.events.slice(-200);
+  }
+
+  private checkCaseWide(actor: ActionRequest['actor'], action: CaseAction): void {
+    if (!this.state.involvedUnits.includes(actor.unit)) {
+      throw caseFailure('EJ_BEHORIG', `Enheten ${actor.unit} arbetar inte i ärendet och kan inte ${actionLabels[action.type]}`);
+    }
+    if (action.type === 'aterkalla_samtycke') {
+      const consent = this.state.consents.find((c) => c.id === action.samtyckeId);
+      if (!consent) throw caseFailure('OGILTIG_UPPGIFT', `Samtycket ${action.samtyckeId} finns inte i ärendet`, 'action.samtyckeId');
+      if (consent.withdrawnAt) throw caseFailure('FEL_FAS', `Samtycket ${action.samtyckeId} är redan återkallat`, 'action.samtyckeId');
+    }
   }
 
   private specFor(key: DeadlineKey, startAt: string, trigger: string): DeadlineSpec {
@@ -338,7 +525,7 @@ export class CaseModel {
     if (!this.state.involvedUnits.includes(unit)) this.state.involvedUnits.push(unit);
   }
 
-  private close(deadline: Deadline, status: 'done' | 'cancelled', now: string): void {
+  close(deadline: Deadline, status: 'done' | 'cancelled', now: string): void {
     deadline.status = status;
     deadline.closedAt = now;
   }
@@ -354,4 +541,8 @@ export class CaseModel {
       ? this.rules.deadlines['utovare.erbjudande']!.owner
       : this.rules.insatsOwner[this.state.kind]);
   }
+}
+
+function isPending(status: CaseState['handovers'][number]['status']): boolean {
+  return status === 'skickad' || status === 'komplettering_begard' || status === 'komplettering_besvarad';
 }

@@ -1,21 +1,32 @@
-// One workflow per case: carries its lifecycle, watches every deadline, and stays small
-// over years by continuing as new.
+// One workflow per case: carries its lifecycle, watches every deadline, starts the handovers,
+// joint meetings and disputes as child workflows, and stays small over years by continuing as new.
 import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  proxyActivities,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
   setHandler,
+  startChild,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
-import type { Activities } from '../activities';
-import { ActionRequestSchema, alertKey, CaseWorkflowInputSchema, type CaseState, type CaseWorkflowInput, type Deadline, type MemoTask } from '../domain/case';
-import { caseFailure } from '../domain/failures';
-import { caseOpenedUpdate, caseViewQuery, performActionUpdate } from '../domain/messages';
-import { escalationChain, reminderOffsets, type Rules } from '../domain/rules';
+import { ActionRequestSchema, CaseWorkflowInputSchema, type CaseState, type CaseWorkflowInput, type Deadline, type MemoTask } from '../domain/case';
+import { RaiseDisputeSchema, type RaiseDispute } from '../domain/dispute';
+import { StartHandoverSchema } from '../domain/handover';
+import {
+  caseOpenedUpdate,
+  caseViewQuery,
+  childChangedSignal,
+  performActionUpdate,
+  raiseDisputeUpdate,
+  startHandoverUpdate,
+  withdrawSignal,
+} from '../domain/messages';
+import { requiredSteps } from '../domain/rule-evaluation';
+import type { Rules } from '../domain/rules';
 import {
   CaseKindAttr,
   CaseRefAttr,
@@ -25,14 +36,12 @@ import {
   UnitsAttr,
   WaitingUnitsAttr,
 } from '../domain/search-attributes';
-import { describeIssues } from '../domain/zod';
 import { CaseModel, type DeadlineSpec, type PlannedMoments } from './case-model';
-
-const { planDeadline, sendNotification } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // A mail server that is down delays a notification; it never drops it.
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+import { DeadlineTracker, planMoments } from './deadline-tracker';
+import { disputeWorkflow } from './dispute-workflow';
+import { handoverWorkflow } from './handover-workflow';
+import { meetingWorkflow } from './meeting-workflow';
+import { validated } from './validated';
 
 export interface CaseWorkflowResult {
   caseRef: string;
@@ -43,29 +52,16 @@ export interface CaseWorkflowResult {
 /** State carried across continue-as-new. */
 export type CaseWorkflowArgs = CaseWorkflowInput & { resume?: CaseState };
 
+/** Children outlive a run of their case (continue-as-new); the case withdraws them itself. */
+const childOptions = { parentClosePolicy: ParentClosePolicy.ABANDON } as const;
+
 export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflowResult> {
   const input = CaseWorkflowInputSchema.parse(args);
   const rules: Rules = input.rules;
   const nowIso = () => new Date().toISOString();
   const model = new CaseModel(args.resume ?? CaseModel.initialState(input, nowIso()), rules);
   const lock = new Mutex();
-  const trackers = new Set<string>();
-  /** Notifications being sent right now: a run does not end in the middle of one. */
-  let sending = 0;
-
-  type MomentsInput = Pick<DeadlineSpec, 'counting' | 'startAt' | 'duration' | 'reminders' | 'escalation'>;
-  const planMoments = async (spec: MomentsInput, dueDate?: string): Promise<PlannedMoments> => {
-    const { dueAt, alerts } = await planDeadline({
-      timeZone: rules.timeZone,
-      counting: spec.counting,
-      startAt: spec.startAt,
-      duration: spec.duration,
-      ...(dueDate ? { dueDate } : {}),
-      reminders: reminderOffsets(rules, spec),
-      escalation: escalationChain(rules, spec),
-    });
-    return { dueAt, alerts };
-  };
+  const caseId = workflowInfo().workflowId;
 
   const publish = () => {
     const open = model.openDeadlines();
@@ -84,51 +80,39 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
     upsertMemo({ tasks });
   };
 
-  /** Sends a deadline's planned notifications at their moments until it is done or moved. */
-  const track = async (deadline: Deadline): Promise<void> => {
-    trackers.add(deadline.id);
-    try {
-      while (deadline.status === 'open') {
-        const revision = deadline.revision;
-        const changed = () => deadline.status !== 'open' || deadline.revision !== revision;
-        const alert = deadline.alerts.find((a) => !deadline.sent.includes(alertKey(deadline, a)));
-        if (!alert) {
-          await condition(changed);
-          continue;
-        }
-        const wait = Date.parse(alert.at) - Date.now();
-        if (wait > 0 && (await condition(changed, wait))) continue;
-        const key = alertKey(deadline, alert);
-        sending += 1;
-        await sendNotification({
-          key: `${workflowInfo().workflowId}/${key}`,
-          kind: alert.kind,
-          to: alert.to,
-          caseRef: model.state.caseRef,
-          unit: deadline.unit,
-          title: deadline.title,
-          dueAt: deadline.dueAt,
-          citation: deadline.legal.citation,
-          protectedCase: model.state.flags.skyddadeUppgifter,
-        }).finally(() => {
-          sending -= 1;
-        });
-        deadline.sent.push(key);
-        if (alert.kind === 'eskalering' && deadline.revision === revision) {
-          deadline.escalationLevel = Math.max(deadline.escalationLevel, alert.index + 1);
-          deadline.escalatedTo = alert.to;
-          publish();
-        }
-      }
-    } finally {
-      trackers.delete(deadline.id);
+  const tracker = new DeadlineTracker({ caseRef: model.state.caseRef, protectedCase: () => model.state.flags.skyddadeUppgifter, onEscalated: publish });
+
+  /** Tells children to stop; one that has already finished needs nothing. */
+  const withdraw = async (children: { workflowId: string }[], reason: string) => {
+    model.withdrawChildren(children);
+    for (const child of children) {
+      await getExternalWorkflowHandle(child.workflowId)
+        .signal(withdrawSignal, { reason })
+        .catch(() => undefined);
     }
   };
 
-  const startTrackers = () => {
-    for (const deadline of model.openDeadlines()) {
-      if (!trackers.has(deadline.id)) void track(deadline);
-    }
+  const startDispute = async (request: RaiseDispute) => {
+    const { id, workflowId } = model.nextChild('tvist');
+    await startChild(disputeWorkflow, {
+      ...childOptions,
+      workflowId,
+      args: [
+        {
+          caseRef: model.state.caseRef,
+          disputeId: id,
+          parentWorkflowId: caseId,
+          subject: request.foremal,
+          raisedBy: { unit: request.actor.unit, sub: request.actor.sub },
+          reason: request.skal,
+          parties: model.disputeParties(request),
+          involvedUnits: [...model.state.involvedUnits],
+          rules,
+          protectedCase: model.state.flags.skyddadeUppgifter,
+        },
+      ],
+    });
+    return model.addDispute(request, nowIso());
   };
 
   setHandler(caseViewQuery, () => model.view(Date.now()));
@@ -148,42 +132,130 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
         const now = nowIso();
         const plan = model.plan(request, now);
         const deadlines: [DeadlineSpec, PlannedMoments][] = [];
-        for (const spec of plan.deadlines) deadlines.push([spec, await planMoments(spec)]);
+        for (const spec of plan.deadlines) deadlines.push([spec, await planMoments(rules, spec)]);
         let extension: PlannedMoments | undefined;
         if (plan.extension) {
           const current = model.state.deadlines.find((d) => d.id === plan.extension!.deadlineId)!;
           const moved = { counting: current.counting, startAt: now, duration: current.duration, ...specOverrides(rules, current) };
-          extension = await planMoments(moved, plan.extension.dueDate);
+          extension = await planMoments(rules, moved, { dueDate: plan.extension.dueDate });
         }
         model.apply(request, now, { deadlines, ...(extension ? { extension } : {}) });
+        if (request.action.type === 'aterkalla_samtycke') {
+          await withdraw(model.pendingUnderConsent(request.action.samtyckeId), 'Samtycket har återkallats');
+        }
+        if (model.closed) await withdraw(model.openChildren(), 'Ärendet har avslutats');
         publish();
-        startTrackers();
+        tracker.watch(model.openDeadlines());
         return model.view(Date.now());
       });
     },
-    {
-      validator: (raw) => {
-        const parsed = ActionRequestSchema.safeParse(raw);
-        if (!parsed.success) {
-          const [issue] = describeIssues(parsed.error);
-          throw caseFailure('OGILTIG_UPPGIFT', `${issue!.field}: ${issue!.message}`, issue!.field);
-        }
-        model.check(parsed.data);
-      },
-    },
+    { validator: (raw) => model.check(validated(ActionRequestSchema, raw)) },
   );
+
+  setHandler(
+    startHandoverUpdate,
+    async (raw) => {
+      return lock.runExclusive(async () => {
+        const request = StartHandoverSchema.parse(raw);
+        model.checkHandover(request);
+        const { id, workflowId } = model.nextChild('overlamning');
+        await startChild(handoverWorkflow, {
+          ...childOptions,
+          workflowId,
+          args: [
+            {
+              caseRef: model.state.caseRef,
+              handoverId: id,
+              parentWorkflowId: caseId,
+              from: request.actor.unit,
+              to: request.to,
+              receiverKind: request.receiverKind,
+              content: request.content,
+              ...(request.legalGround ? { legalGround: request.legalGround } : {}),
+              sentBy: request.actor.sub,
+              rules,
+              protectedCase: model.state.flags.skyddadeUppgifter || request.content.skyddadeUppgifter !== 'nej',
+            },
+          ],
+        });
+        model.addHandover(request, nowIso());
+        publish();
+        return { handoverId: id, workflowId };
+      });
+    },
+    { validator: (raw) => model.checkHandover(validated(StartHandoverSchema, raw)) },
+  );
+
+  setHandler(
+    raiseDisputeUpdate,
+    async (raw) => {
+      return lock.runExclusive(async () => {
+        const request = RaiseDisputeSchema.parse(raw);
+        model.checkDispute(request);
+        const dispute = await startDispute(request);
+        publish();
+        return { disputeId: dispute.id, workflowId: dispute.workflowId };
+      });
+    },
+    { validator: (raw) => model.checkDispute(validated(RaiseDisputeSchema, raw)) },
+  );
+
+  setHandler(childChangedSignal, async (change) => {
+    await lock.runExclusive(async () => {
+      const rejected = model.childChanged(change);
+      // A rejected handover is a disagreement between units: it goes to the sektorchef.
+      if (rejected && !model.closed) {
+        await startDispute({
+          actor: { sub: change.by, role: 'handlaggare', unit: change.unit },
+          foremal: { typ: 'overlamning', id: rejected.id },
+          skal: change.text ?? 'Överlämningen avvisades',
+        });
+      }
+      publish();
+    });
+  });
 
   if (!args.resume) {
     const first = model.firstDeadline();
-    model.addDeadline(first, await planMoments(first), nowIso());
+    model.addDeadline(first, await planMoments(rules, first), nowIso());
+    // What the facts call for: handovers to make and joint meetings to hold.
+    for (const step of requiredSteps(model.state, rules)) {
+      if (step.typ === 'overlamning') {
+        const spec = model.handoverDutySpec(step);
+        model.addDeadline(spec, await planMoments(rules, spec), nowIso());
+      } else {
+        const { id, workflowId } = model.nextChild('planeringsmote');
+        await startChild(meetingWorkflow, {
+          ...childOptions,
+          workflowId,
+          args: [
+            {
+              caseRef: model.state.caseRef,
+              meetingId: id,
+              parentWorkflowId: caseId,
+              title: step.title,
+              trigger: step.id,
+              units: step.units,
+              organiser: step.organiser,
+              startAt: model.state.receivedAt,
+              timing: step.timing,
+              legal: step.legal,
+              rules,
+              protectedCase: model.state.flags.skyddadeUppgifter,
+            },
+          ],
+        });
+        model.addMeeting(step);
+      }
+    }
     started = true;
   }
   publish();
-  startTrackers();
+  tracker.watch(model.openDeadlines());
 
   const historyLimit = input.historyLimit;
   await condition(() => model.closed || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit);
-  await condition(() => allHandlersFinished() && sending === 0);
+  await condition(() => allHandlersFinished() && tracker.idle);
   if (!model.closed) {
     model.compact();
     await continueAsNew<typeof caseWorkflow>({ ...args, resume: model.state });
@@ -194,6 +266,6 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
 
 /** Reminders and escalation of the rule behind a deadline, for planning a moved due moment. */
 function specOverrides(rules: Rules, deadline: Deadline): Pick<DeadlineSpec, 'reminders' | 'escalation'> {
-  const rule = deadline.key === 'uppfoljning' ? undefined : rules.deadlines[deadline.key];
+  const rule = deadline.key in rules.deadlines ? rules.deadlines[deadline.key as keyof Rules['deadlines']] : undefined;
   return { ...(rule?.reminders ? { reminders: rule.reminders } : {}), ...(rule?.escalation ? { escalation: rule.escalation } : {}) };
 }

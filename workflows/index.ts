@@ -1,2 +1,4 @@
-// The workflow bundle's entry point: every workflow the worker runs.
 export { caseWorkflow } from './case-workflow';
+export { disputeWorkflow } from './dispute-workflow';
+export { handoverWorkflow } from './handover-workflow';
+export { meetingWorkflow } from './meeting-workflow';

@@ -7,3 +7,6 @@ export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://post
 export async function openTestDatabase(): Promise<pg.Pool> {
   return openDatabase(testDatabaseUrl);
 }
+
+/** Signs the external partners' receipt links in tests. */
+export const testReceiptSecret = 'test-receipt-secret';

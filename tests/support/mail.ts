@@ -11,3 +11,11 @@ export function sentFor(mails: CaughtMail[], caseRef: string): string[] {
 }
 
 export const isFor = (caseRef: string, suffix: string) => (mail: CaughtMail) => keyOf(mail) === `arende-${caseRef}/${suffix}`;
+
+/** The notification keys sent by one workflow (a handover, meeting or dispute), in arrival order. */
+export function sentBy(mails: CaughtMail[], workflowId: string): string[] {
+  const prefix = `${workflowId}/`;
+  return mails.map(keyOf).filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
+}
+
+export const isFrom = (workflowId: string, suffix: string) => (mail: CaughtMail) => keyOf(mail) === `${workflowId}/${suffix}`;

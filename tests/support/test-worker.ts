@@ -6,10 +6,12 @@ import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } fro
 import nodemailer from 'nodemailer';
 import type pg from 'pg';
 import { createPgNotificationLedger } from '../../activities/notification-ledger';
+import { createPgReceiptLinks } from '../../activities/receipt-links';
 import { defaultOrganisation } from '../../domain/organisation';
 import { defaultRules } from '../../domain/rules';
 import type { MailCatcher } from '../../infra/mail-catcher';
 import { createCaseWorker, workflowsPath } from '../../workers/worker';
+import { testReceiptSecret } from './database';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per test process. */
@@ -33,6 +35,7 @@ export async function startTestWorker(env: TestWorkflowEnvironment, mail: MailCa
     dependencies: {
       mailer: nodemailer.createTransport(mail.smtpUrl),
       ledger: createPgNotificationLedger(pool),
+      receipts: createPgReceiptLinks(pool, testReceiptSecret),
       organisation: defaultOrganisation,
       mailFrom: 'Samverkan <noreply@samverkan.test>',
       publicUrl: 'http://samverkan.test',

@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type pg from 'pg';
-import { caseOpenedUpdate, caseViewQuery } from '../../domain/messages';
-import type { CaseFlags, CaseKind, CaseView, CaseWorkflowInput } from '../../domain/case';
+import { caseOpenedUpdate, caseViewQuery, disputeViewQuery, handoverViewQuery, meetingViewQuery } from '../../domain/messages';
+import type { CaseFlags, CaseKind, CaseView, CaseWorkflowInput, Deadline } from '../../domain/case';
 import { alertKey, caseWorkflowId } from '../../domain/case';
 import { defaultRules, type Rules } from '../../domain/rules';
 import { registerSearchAttributes } from '../../infra/search-attribute-registration';
@@ -29,6 +29,8 @@ export interface WorkflowHarness {
   }>;
   /** Waits until every planned notification that is already due has been sent. */
   settled(handle: { query: (q: typeof caseViewQuery) => Promise<CaseView> }): Promise<void>;
+  /** The same for a handover, meeting or dispute of a case. */
+  settledChild(workflowId: string): Promise<void>;
   /** Terminates the cases a test left running, so that later clock skips stay quiet. */
   terminateAll(): Promise<void>;
   close(): Promise<void>;
@@ -44,16 +46,21 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   const worker = await startTestWorker(env, mail, pool);
   const { taskQueue } = worker;
   const started = new Set<string>();
-  const settled: WorkflowHarness['settled'] = async (handle) => {
+  const waitUntilSent = async (openTasks: () => Promise<Deadline[]>) => {
     for (let i = 0; i < 100; i++) {
-      const view = await handle.query(caseViewQuery);
+      const tasks = await openTasks();
       const now = await env.currentTimeMs();
-      const pending = view.openTasks.some((d) => d.alerts.some((a) => Date.parse(a.at) <= now && !d.sent.includes(alertKey(d, a))));
+      const pending = tasks.some((d) => d.status === 'open' && d.alerts.some((a) => Date.parse(a.at) <= now && !d.sent.includes(alertKey(d, a))));
       if (!pending) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error('notifications still pending after 10 s');
   };
+  const settled: WorkflowHarness['settled'] = (handle) => waitUntilSent(async () => (await handle.query(caseViewQuery)).openTasks);
+  const childQuery = (workflowId: string) =>
+    workflowId.includes(':overlamning-') ? handoverViewQuery : workflowId.includes(':planeringsmote-') ? meetingViewQuery : disputeViewQuery;
+  const settledChild = (workflowId: string) =>
+    waitUntilSent(async () => (await env.client.workflow.getHandle(workflowId).query(childQuery(workflowId) as typeof handoverViewQuery)).tasks);
 
   const openedBy: Record<CaseKind, string> = { barn: 'mottagning', vuxen: 'rvt', utovare: 'rvt' };
 
@@ -81,9 +88,18 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
       return { caseRef, handle };
     },
     settled,
+    settledChild,
     async terminateAll() {
       for (const workflowId of started) {
         const handle = env.client.workflow.getHandle(workflowId);
+        const view = await handle.query(caseViewQuery).catch(() => undefined);
+        // Children outlive their case's runs: stop them too, once their due mail is out.
+        for (const child of [...(view?.handovers ?? []), ...(view?.meetings ?? []), ...(view?.disputes ?? [])]) {
+          const childHandle = env.client.workflow.getHandle(child.workflowId);
+          if ((await childHandle.describe()).status.name !== 'RUNNING') continue;
+          await settledChild(child.workflowId);
+          await childHandle.terminate();
+        }
         const { status } = await handle.describe();
         if (status.name !== 'RUNNING') continue;
         // The test server stops skipping time for good when a workflow is terminated while

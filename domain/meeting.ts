@@ -1,0 +1,65 @@
+// A gemensamt planeringsmöte: booked, attended by every required unit, and held only with a
+// recorded division of responsibility that becomes tracked tasks.
+import { ActorSchema, CaseRef, DeadlineSchema } from './case';
+import { MeetingStatus } from './child-status';
+import { LegalSourceSchema, RulesSchema, TimingSchema } from './rules';
+import { isoTimestamp, slug, z } from './zod';
+
+const date = z.iso.date({ message: 'Ogiltigt datum (ÅÅÅÅ-MM-DD)' });
+
+export const MeetingWorkflowInputSchema = z.object({
+  caseRef: CaseRef,
+  meetingId: z.string(),
+  parentWorkflowId: z.string(),
+  title: z.string(),
+  trigger: z.string(),
+  units: z.array(slug).min(2),
+  organiser: slug,
+  /** The meeting is to be held within this time of `startAt`. */
+  startAt: isoTimestamp,
+  timing: TimingSchema,
+  legal: LegalSourceSchema,
+  rules: RulesSchema,
+  protectedCase: z.boolean(),
+});
+export type MeetingWorkflowInput = z.input<typeof MeetingWorkflowInputSchema>;
+
+export const ResponsibilitySchema = z.object({
+  enhet: slug,
+  uppgift: z.string().trim().min(5, { message: 'Beskriv uppgiften' }).max(300),
+  senast: date,
+});
+
+export const MeetingActionSchema = z.discriminatedUnion('typ', [
+  z.object({ typ: z.literal('boka'), tid: isoTimestamp }),
+  z.object({ typ: z.literal('bekrafta_deltagande') }),
+  /** Marks the meeting held: impossible without the outcome. */
+  z.object({
+    typ: z.literal('registrera_utfall'),
+    ansvar: z.array(ResponsibilitySchema).min(1, { message: 'Ange ansvarsfördelningen: vilken enhet gör vad och när' }),
+    nastaUppfoljning: date,
+  }),
+  z.object({ typ: z.literal('klarmarkera_uppgift'), uppgiftId: z.string().regex(/^d\d+$/, { message: 'Ogiltigt uppgifts-id' }) }),
+]);
+export type MeetingAction = z.infer<typeof MeetingActionSchema>;
+
+export const MeetingActionRequestSchema = z.object({ actor: ActorSchema, action: MeetingActionSchema });
+export type MeetingActionRequest = z.infer<typeof MeetingActionRequestSchema>;
+
+export const MeetingViewSchema = z.object({
+  id: z.string(),
+  workflowId: z.string(),
+  caseRef: z.string(),
+  title: z.string(),
+  trigger: z.string(),
+  units: z.array(slug),
+  organiser: slug,
+  status: MeetingStatus,
+  bookedFor: isoTimestamp.optional(),
+  attendance: z.array(z.object({ unit: slug, confirmedAt: isoTimestamp.optional() })),
+  outcome: z
+    .object({ ansvar: z.array(ResponsibilitySchema.extend({ uppgiftId: z.string() })), nastaUppfoljning: z.string(), recordedBy: z.string(), recordedAt: isoTimestamp })
+    .optional(),
+  tasks: z.array(DeadlineSchema),
+});
+export type MeetingView = z.infer<typeof MeetingViewSchema>;

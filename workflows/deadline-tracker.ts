@@ -1,0 +1,169 @@
+// The clock every workflow shares: plans a deadline's moments (an activity), then announces,
+// reminds and escalates at those moments until the deadline is done or moved. Used by the
+// case and by its handovers, meetings and disputes alike.
+import { condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { NotificationInput } from '../activities/notification-message';
+import { alertKey, type Deadline } from '../domain/case';
+import { escalationChain, reminderOffsets, type EscalationStep, type Rules } from '../domain/rules';
+
+export const { planDeadline, sendNotification } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // A mail server that is down delays a notification; it never drops it.
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/** A deadline a workflow needs; its moments are planned (an activity) before it is added. */
+export interface DeadlineSpec {
+  key: Deadline['key'];
+  title: string;
+  unit: string;
+  target?: string;
+  managerUnit?: string;
+  insatsId?: string;
+  trigger: string;
+  startAt: string;
+  duration: string;
+  counting: Deadline['counting'];
+  legal: Deadline['legal'];
+  reminders?: string[];
+  escalation?: EscalationStep[];
+}
+
+export interface PlannedMoments {
+  dueAt: string;
+  alerts: Deadline['alerts'];
+}
+
+type MomentsSpec = Pick<DeadlineSpec, 'counting' | 'startAt' | 'duration' | 'reminders' | 'escalation'>;
+
+/** Plans when a deadline is due and when to remind and escalate, from its rule or the defaults. */
+export async function planMoments(rules: Rules, spec: MomentsSpec, due?: { dueDate?: string; dueAt?: string }): Promise<PlannedMoments> {
+  const { dueAt, alerts } = await planDeadline({
+    timeZone: rules.timeZone,
+    counting: spec.counting,
+    startAt: spec.startAt,
+    duration: spec.duration,
+    ...(due?.dueDate ? { dueDate: due.dueDate } : {}),
+    ...(due?.dueAt ? { dueAt: due.dueAt } : {}),
+    reminders: reminderOffsets(rules, spec),
+    escalation: escalationChain(rules, spec),
+  });
+  return { dueAt, alerts };
+}
+
+/** A timing rule's own reminders and escalation, when it has them (else the defaults apply). */
+export function timingOverrides(timing: { reminders?: string[] | undefined; escalation?: EscalationStep[] | undefined }): Pick<DeadlineSpec, 'reminders' | 'escalation'> {
+  return { ...(timing.reminders ? { reminders: timing.reminders } : {}), ...(timing.escalation ? { escalation: timing.escalation } : {}) };
+}
+
+/** A new open deadline: announced to its unit at once, then reminded and escalated as planned. */
+export function buildDeadline(id: string, spec: DeadlineSpec, moments: PlannedMoments, now: string): Deadline {
+  return {
+    id,
+    key: spec.key,
+    title: spec.title,
+    unit: spec.unit,
+    ...(spec.target ? { target: spec.target } : {}),
+    ...(spec.managerUnit ? { managerUnit: spec.managerUnit } : {}),
+    ...(spec.insatsId ? { insatsId: spec.insatsId } : {}),
+    trigger: spec.trigger,
+    startedAt: spec.startAt,
+    dueAt: moments.dueAt,
+    duration: spec.duration,
+    counting: spec.counting,
+    legal: spec.legal,
+    status: 'open',
+    escalationLevel: 0,
+    revision: 0,
+    extensions: [],
+    alerts: [{ kind: 'ny_uppgift', index: 0, at: now, to: 'enhet' }, ...moments.alerts],
+    sent: [],
+  };
+}
+
+export interface TrackerContext {
+  caseRef: string;
+  protectedCase: () => boolean;
+  /** Called after an escalation step raised a deadline's level, to publish it. */
+  onEscalated: () => void;
+  /** Extra fields for one notification (a receipt link for an external partner). */
+  extras?: (deadline: Deadline, alert: Deadline['alerts'][number]) => Partial<NotificationInput>;
+}
+
+export class DeadlineTracker {
+  /** Notifications being sent right now: a run does not end in the middle of one. */
+  sending = 0;
+  private readonly running = new Set<string>();
+
+  constructor(private readonly context: TrackerContext) {}
+
+  /** Starts watching every open deadline that is not watched yet. */
+  watch(deadlines: Deadline[]): void {
+    for (const deadline of deadlines) {
+      if (deadline.status === 'open' && !this.running.has(deadline.id)) void this.track(deadline);
+    }
+  }
+
+  get idle(): boolean {
+    return this.sending === 0;
+  }
+
+  /** A one-off notice (a decision, a booking) under a stable key, with no deadline behind it. */
+  async notify(input: Omit<NotificationInput, 'key' | 'caseRef' | 'protectedCase'> & { key: string }): Promise<void> {
+    this.sending += 1;
+    try {
+      await sendNotification({
+        ...input,
+        key: `${workflowInfo().workflowId}/${input.key}`,
+        caseRef: this.context.caseRef,
+        protectedCase: this.context.protectedCase(),
+      });
+    } finally {
+      this.sending -= 1;
+    }
+  }
+
+  /** Sends a deadline's planned notifications at their moments until it is done or moved. */
+  private async track(deadline: Deadline): Promise<void> {
+    this.running.add(deadline.id);
+    try {
+      while (deadline.status === 'open') {
+        const revision = deadline.revision;
+        const changed = () => deadline.status !== 'open' || deadline.revision !== revision;
+        const alert = deadline.alerts.find((a) => !deadline.sent.includes(alertKey(deadline, a)));
+        if (!alert) {
+          await condition(changed);
+          continue;
+        }
+        const wait = Date.parse(alert.at) - Date.now();
+        if (wait > 0 && (await condition(changed, wait))) continue;
+        const key = alertKey(deadline, alert);
+        this.sending += 1;
+        await sendNotification({
+          key: `${workflowInfo().workflowId}/${key}`,
+          kind: alert.kind,
+          to: alert.to,
+          caseRef: this.context.caseRef,
+          unit: deadline.unit,
+          title: deadline.title,
+          dueAt: deadline.dueAt,
+          citation: deadline.legal.citation,
+          protectedCase: this.context.protectedCase(),
+          ...(deadline.managerUnit ? { managerUnit: deadline.managerUnit } : {}),
+          ...this.context.extras?.(deadline, alert),
+        }).finally(() => {
+          this.sending -= 1;
+        });
+        deadline.sent.push(key);
+        if (alert.kind === 'eskalering' && deadline.revision === revision) {
+          deadline.escalationLevel = Math.max(deadline.escalationLevel, alert.index + 1);
+          deadline.escalatedTo = alert.to;
+          this.context.onEscalated();
+        }
+      }
+    } finally {
+      this.running.delete(deadline.id);
+    }
+  }
+}

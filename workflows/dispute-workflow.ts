@@ -1,0 +1,101 @@
+// A dispute between units, as a child workflow of its case: the sektorchef decides within a
+// deadline (escalated when not), and every unit in the case learns of the decision.
+import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { Mutex } from 'async-mutex';
+import { DecideDisputeSchema, DisputeWorkflowInputSchema, type DecideDispute, type DisputeView, type DisputeWorkflowInput } from '../domain/dispute';
+import { caseFailure } from '../domain/failures';
+import { decideDisputeUpdate, disputeViewQuery, withdrawSignal } from '../domain/messages';
+import { SECTOR_UNIT } from '../domain/organisation';
+import { buildDeadline, DeadlineTracker, planMoments, timingOverrides, type DeadlineSpec } from './deadline-tracker';
+import { publishItem, reportToCase } from './item-visibility';
+import { validated } from './validated';
+
+export interface DisputeResult {
+  disputeId: string;
+  status: DisputeView['status'];
+}
+
+export async function disputeWorkflow(args: DisputeWorkflowInput): Promise<DisputeResult> {
+  const input = DisputeWorkflowInputSchema.parse(args);
+  const { rules } = input;
+  const nowIso = () => new Date().toISOString();
+  const lock = new Mutex();
+  const view: DisputeView = {
+    id: input.disputeId,
+    workflowId: workflowInfo().workflowId,
+    caseRef: input.caseRef,
+    subject: input.subject,
+    raisedBy: input.raisedBy,
+    reason: input.reason,
+    status: 'vantar_beslut',
+    raisedAt: nowIso(),
+    tasks: [],
+  };
+
+  const publish = () =>
+    publishItem({
+      kind: 'tvist',
+      caseRef: input.caseRef,
+      units: input.parties,
+      ...(view.status === 'vantar_beslut' ? { waiting: { for: 'beslut', units: [SECTOR_UNIT, ...input.parties], since: view.raisedAt } } : {}),
+      deadlines: view.tasks,
+      summary: `Tvist ${input.disputeId} om ${input.subject.typ} ${input.subject.id} mellan ${input.parties.join(', ')}`,
+    });
+  const tracker = new DeadlineTracker({ caseRef: input.caseRef, protectedCase: () => input.protectedCase, onEscalated: publish });
+
+  const check = ({ actor }: DecideDispute) => {
+    if (view.status !== 'vantar_beslut') throw caseFailure('FEL_FAS', view.status === 'avgjord' ? 'Tvisten är redan avgjord' : 'Tvisten är inställd');
+    if (actor.role !== 'sektorchef') throw caseFailure('EJ_BEHORIG', 'Tvister mellan enheter avgörs av sektorchefen');
+  };
+
+  setHandler(disputeViewQuery, () => view);
+  setHandler(
+    decideDisputeUpdate,
+    async (raw) =>
+      lock.runExclusive(async () => {
+        const request = DecideDisputeSchema.parse(raw);
+        check(request);
+        const now = nowIso();
+        view.decision = { by: request.actor.sub, at: now, text: request.beslut, ...(request.ansvarigEnhet ? { ansvarigEnhet: request.ansvarigEnhet } : {}) };
+        view.status = 'avgjord';
+        for (const task of view.tasks) if (task.status === 'open') Object.assign(task, { status: 'done', closedAt: now });
+        publish();
+        await reportToCase(input.parentWorkflowId, { kind: 'tvist', id: input.disputeId, status: 'avgjord', at: now, unit: request.actor.unit, by: request.actor.sub, text: request.beslut });
+        // Every unit in the case learns that there is a decision; the decision itself stays in the system.
+        for (const unit of input.involvedUnits) {
+          await tracker.notify({ key: `beslut.${unit}`, kind: 'meddelande', to: 'enhet', unit, title: 'Sektorchefen har avgjort en tvist i ärendet' });
+        }
+        return view;
+      }),
+    { validator: (raw) => check(validated(DecideDisputeSchema, raw)) },
+  );
+
+  setHandler(withdrawSignal, async () => {
+    await lock.runExclusive(async () => {
+      if (view.status !== 'vantar_beslut') return;
+      const now = nowIso();
+      view.status = 'installd';
+      for (const task of view.tasks) if (task.status === 'open') Object.assign(task, { status: 'cancelled', closedAt: now });
+      publish();
+    });
+  });
+
+  const spec: DeadlineSpec = {
+    key: 'tvist',
+    title: 'Tvist mellan enheter att avgöra',
+    unit: SECTOR_UNIT,
+    trigger: 'tvist',
+    startAt: view.raisedAt,
+    duration: rules.disputes.decision.duration,
+    counting: rules.disputes.decision.counting,
+    legal: rules.disputes.legal,
+    ...timingOverrides(rules.disputes.decision),
+  };
+  view.tasks.push(buildDeadline('d1', spec, await planMoments(rules, spec), nowIso()));
+  publish();
+  tracker.watch(view.tasks);
+
+  await condition(() => view.status !== 'vantar_beslut' && allHandlersFinished() && tracker.idle);
+  publish();
+  return { disputeId: input.disputeId, status: view.status };
+}

@@ -1,0 +1,214 @@
+// An överlämning between units, as a child workflow of its case: the receiver kvitterar, asks
+// for more information, or rejects; silence is reminded and escalated like any deadline.
+import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { Mutex } from 'async-mutex';
+import type { Deadline } from '../domain/case';
+import type { HandoverStatus } from '../domain/child-status';
+import { caseFailure } from '../domain/failures';
+import {
+  HandoverResponseRequestSchema,
+  HandoverWorkflowInputSchema,
+  type HandoverResponseRequest,
+  type HandoverView,
+  type HandoverWorkflowInput,
+} from '../domain/handover';
+import { handoverResponseUpdate, handoverViewQuery, withdrawSignal } from '../domain/messages';
+import { buildDeadline, DeadlineTracker, planMoments, timingOverrides, type DeadlineSpec } from './deadline-tracker';
+import { publishItem, reportToCase } from './item-visibility';
+import { validated } from './validated';
+
+export interface HandoverResult {
+  handoverId: string;
+  status: HandoverStatus;
+}
+
+const pending: HandoverStatus[] = ['skickad', 'komplettering_begard', 'komplettering_besvarad'];
+
+export async function handoverWorkflow(args: HandoverWorkflowInput): Promise<HandoverResult> {
+  const input = HandoverWorkflowInputSchema.parse(args);
+  const { rules } = input;
+  const nowIso = () => new Date().toISOString();
+  const lock = new Mutex();
+  const external = input.receiverKind === 'extern';
+  const view: HandoverView = {
+    id: input.handoverId,
+    workflowId: workflowInfo().workflowId,
+    caseRef: input.caseRef,
+    from: input.from,
+    to: input.to,
+    receiverKind: input.receiverKind,
+    status: 'skickad',
+    sentAt: nowIso(),
+    ...(input.legalGround ? { legalGround: input.legalGround } : {}),
+    uppdrag: input.content.uppdrag,
+    kontakt: input.content.kontakt,
+    innehall: input.content,
+    thread: [{ at: nowIso(), typ: 'skickad', unit: input.from }],
+    tasks: [],
+  };
+  let waitingSince = view.sentAt;
+
+  const publish = () => {
+    const answering = view.status === 'komplettering_begard';
+    const open = pending.includes(view.status);
+    publishItem({
+      kind: 'overlamning',
+      caseRef: input.caseRef,
+      units: [input.from, input.to],
+      ...(open
+        ? {
+            waiting: {
+              for: answering ? 'komplettering' : 'kvittens',
+              // An external partner has no manager here: the sending unit follows it up.
+              units: answering ? [input.from] : external ? [input.to, input.from] : [input.to],
+              since: waitingSince,
+            },
+          }
+        : {}),
+      deadlines: view.tasks,
+      summary: `Överlämning ${input.handoverId} från ${input.from} till ${input.to}`,
+    });
+  };
+
+  const tracker = new DeadlineTracker({
+    caseRef: input.caseRef,
+    protectedCase: () => input.protectedCase,
+    onEscalated: publish,
+    // An external partner confirms receipt through a single-use link in its e-mail.
+    extras: (deadline, alert) => (external && deadline.key === 'kvittens' && alert.to === 'enhet' ? { receiptFor: view.workflowId } : {}),
+  });
+
+  const addTask = async (spec: DeadlineSpec) => {
+    const deadline = buildDeadline(`d${view.tasks.length + 1}`, spec, await planMoments(rules, spec), nowIso());
+    view.tasks.push(deadline);
+    return deadline;
+  };
+  const closeTasks = (key: Deadline['key'] | 'all', status: 'done' | 'cancelled', now: string) => {
+    for (const task of view.tasks) {
+      if (task.status === 'open' && (key === 'all' || task.key === key)) {
+        task.status = status;
+        task.closedAt = now;
+      }
+    }
+  };
+
+  const check = ({ actor, response }: HandoverResponseRequest) => {
+    if (!pending.includes(view.status)) throw caseFailure('FEL_FAS', `Överlämningen är redan ${statusLabels[view.status]}`);
+    if (response.typ === 'besvara_komplettering') {
+      if (actor.unit !== input.from || actor.role === 'extern') throw caseFailure('EJ_BEHORIG', 'Endast den överlämnande enheten kan besvara en begäran om komplettering');
+      if (view.status !== 'komplettering_begard') throw caseFailure('FEL_FAS', 'Ingen komplettering är begärd');
+      return;
+    }
+    if (actor.unit !== input.to) throw caseFailure('EJ_BEHORIG', `Överlämningen går till ${input.to}; endast den enheten kan svara på den`);
+    if (actor.role === 'extern' && (!external || response.typ !== 'kvittera')) {
+      throw caseFailure('EJ_BEHORIG', 'Länken kan bara användas för att bekräfta mottagandet');
+    }
+    if (actor.role === 'sektorchef' || actor.role === 'samordnare') throw caseFailure('EJ_BEHORIG', 'Endast den mottagande enhetens personal kan svara på överlämningen');
+    if (response.typ === 'begar_komplettering' && view.status === 'komplettering_begard') {
+      throw caseFailure('FEL_FAS', 'En begäran om komplettering väntar redan på svar');
+    }
+  };
+
+  let finished = false;
+  const finish = async (status: HandoverStatus, unit: string, by: string, text?: string) => {
+    const now = nowIso();
+    view.status = status;
+    view.closedAt = now;
+    closeTasks('all', status === 'kvitterad' ? 'done' : 'cancelled', now);
+    if (status !== 'aterkallad') await reportToCase(input.parentWorkflowId, { kind: 'overlamning', id: input.handoverId, status, at: now, unit, by, ...(text ? { text } : {}) });
+    finished = true;
+  };
+
+  setHandler(handoverViewQuery, () => view);
+
+  setHandler(
+    handoverResponseUpdate,
+    async (raw) =>
+      lock.runExclusive(async () => {
+        const request = HandoverResponseRequestSchema.parse(raw);
+        check(request);
+        const { actor, response } = request;
+        const now = nowIso();
+        switch (response.typ) {
+          case 'kvittera':
+            view.acknowledgedAt = now;
+            view.thread.push({ at: now, typ: 'kvitterad', unit: actor.unit });
+            await finish('kvitterad', actor.unit, actor.sub);
+            break;
+          case 'avvisa':
+            view.thread.push({ at: now, typ: 'avvisad', unit: actor.unit, text: response.skal });
+            await finish('avvisad', actor.unit, actor.sub, response.skal);
+            break;
+          case 'begar_komplettering':
+            // The receiver's own clock keeps running: only the sender gets a new task.
+            await addTask({
+              key: 'komplettering',
+              title: 'Begäran om komplettering av överlämning att besvara',
+              unit: input.from,
+              trigger: 'begar_komplettering',
+              startAt: now,
+              duration: rules.handovers.answer.duration,
+              counting: rules.handovers.answer.counting,
+              legal: rules.handovers.legal,
+              ...timingOverrides(rules.handovers.answer),
+            });
+            view.status = 'komplettering_begard';
+            waitingSince = now;
+            view.thread.push({ at: now, typ: 'komplettering_begard', unit: actor.unit, text: response.fraga });
+            await reportToCase(input.parentWorkflowId, { kind: 'overlamning', id: input.handoverId, status: view.status, at: now, unit: actor.unit, by: actor.sub });
+            break;
+          case 'besvara_komplettering':
+            closeTasks('komplettering', 'done', now);
+            view.status = 'komplettering_besvarad';
+            waitingSince = view.sentAt;
+            view.thread.push({ at: now, typ: 'komplettering_besvarad', unit: actor.unit, text: response.svar });
+            await reportToCase(input.parentWorkflowId, { kind: 'overlamning', id: input.handoverId, status: view.status, at: now, unit: actor.unit, by: actor.sub });
+            break;
+        }
+        publish();
+        tracker.watch(view.tasks);
+        return view;
+      }),
+    { validator: (raw) => check(validated(HandoverResponseRequestSchema, raw)) },
+  );
+
+  setHandler(withdrawSignal, async ({ reason }) => {
+    await lock.runExclusive(async () => {
+      if (!pending.includes(view.status)) return;
+      const now = nowIso();
+      view.thread.push({ at: now, typ: 'aterkallad', unit: input.from, text: reason });
+      await finish('aterkallad', input.from, 'arende');
+      // The receiver learns that nothing is waiting for it any more.
+      await tracker.notify({ key: 'aterkallad', kind: 'meddelande', to: 'enhet', unit: input.to, title: 'En överlämning har återkallats' });
+      publish();
+    });
+  });
+
+  await addTask({
+    key: 'kvittens',
+    title: external ? 'Bekräfta mottagen överlämning från socialtjänsten' : 'Överlämning att kvittera',
+    unit: input.to,
+    ...(external ? { managerUnit: input.from } : {}),
+    trigger: 'overlamning',
+    startAt: view.sentAt,
+    duration: rules.handovers.acknowledge.duration,
+    counting: rules.handovers.acknowledge.counting,
+    legal: rules.handovers.legal,
+    ...timingOverrides(rules.handovers.acknowledge),
+  });
+  publish();
+  tracker.watch(view.tasks);
+
+  await condition(() => finished && allHandlersFinished() && tracker.idle);
+  publish();
+  return { handoverId: input.handoverId, status: view.status };
+}
+
+export const statusLabels: Record<HandoverStatus, string> = {
+  skickad: 'skickad',
+  komplettering_begard: 'under komplettering',
+  komplettering_besvarad: 'kompletterad',
+  kvitterad: 'kvitterad',
+  avvisad: 'avvisad',
+  aterkallad: 'återkallad',
+};

@@ -1,0 +1,189 @@
+// A gemensamt planeringsmöte, as a child workflow of its case: booked within its deadline,
+// attendance confirmed by every unit, held only with an outcome whose tasks are tracked.
+import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { Mutex } from 'async-mutex';
+import type { Deadline } from '../domain/case';
+import { caseFailure } from '../domain/failures';
+import { meetingActionUpdate, meetingViewQuery, withdrawSignal } from '../domain/messages';
+import { MeetingActionRequestSchema, MeetingWorkflowInputSchema, type MeetingActionRequest, type MeetingView, type MeetingWorkflowInput } from '../domain/meeting';
+import { buildDeadline, DeadlineTracker, planMoments, timingOverrides, type DeadlineSpec } from './deadline-tracker';
+import { publishItem, reportToCase } from './item-visibility';
+import { validated } from './validated';
+
+export interface MeetingResult {
+  meetingId: string;
+  status: MeetingView['status'];
+}
+
+export async function meetingWorkflow(args: MeetingWorkflowInput): Promise<MeetingResult> {
+  const input = MeetingWorkflowInputSchema.parse(args);
+  const { rules } = input;
+  const nowIso = () => new Date().toISOString();
+  const lock = new Mutex();
+  const view: MeetingView = {
+    id: input.meetingId,
+    workflowId: workflowInfo().workflowId,
+    caseRef: input.caseRef,
+    title: input.title,
+    trigger: input.trigger,
+    units: input.units,
+    organiser: input.organiser,
+    status: 'ej_bokat',
+    attendance: input.units.map((unit) => ({ unit })),
+    tasks: [],
+  };
+  let waitingSince = input.startAt;
+  const open = () => view.tasks.filter((t) => t.status === 'open');
+
+  const publish = () => {
+    const waitingFor = view.status === 'ej_bokat' ? 'bokning' : view.status === 'bokat' ? 'mote' : 'uppgift';
+    publishItem({
+      kind: 'planeringsmote',
+      caseRef: input.caseRef,
+      units: input.units,
+      ...(open().length > 0 ? { waiting: { for: waitingFor, units: open().map((t) => t.unit), since: waitingSince } } : {}),
+      deadlines: view.tasks,
+      summary: `Gemensamt planeringsmöte ${input.meetingId}: ${input.units.join(', ')}`,
+    });
+  };
+  const tracker = new DeadlineTracker({ caseRef: input.caseRef, protectedCase: () => input.protectedCase, onEscalated: publish });
+
+  const addTask = async (spec: DeadlineSpec, due?: { dueDate?: string; dueAt?: string }): Promise<Deadline> => {
+    const deadline = buildDeadline(`d${view.tasks.length + 1}`, spec, await planMoments(rules, spec, due), nowIso());
+    view.tasks.push(deadline);
+    return deadline;
+  };
+  const close = (task: Deadline, status: 'done' | 'cancelled', now: string) => {
+    task.status = status;
+    task.closedAt = now;
+  };
+  const base = (now: string) => ({ trigger: input.trigger, startAt: now, legal: input.legal, counting: 'kalenderdagar' as const, duration: 'P0D' });
+
+  const check = ({ actor, action }: MeetingActionRequest) => {
+    if (view.status === 'installt') throw caseFailure('FEL_FAS', 'Mötet är inställt');
+    if (actor.role !== 'handlaggare' && actor.role !== 'enhetschef') throw caseFailure('EJ_BEHORIG', 'Endast handläggare och enhetschefer på mötets enheter kan göra detta');
+    const now = Date.now();
+    switch (action.typ) {
+      case 'boka':
+        if (actor.unit !== input.organiser) throw caseFailure('EJ_BEHORIG', `Mötet bokas av ${input.organiser}`);
+        if (view.status === 'hallet') throw caseFailure('FEL_FAS', 'Mötet är redan hållet');
+        if (Date.parse(action.tid) <= now) throw caseFailure('OGILTIG_UPPGIFT', 'Mötestiden måste ligga i framtiden', 'tid');
+        break;
+      case 'bekrafta_deltagande': {
+        const place = view.attendance.find((a) => a.unit === actor.unit);
+        if (!place) throw caseFailure('EJ_BEHORIG', `Enheten ${actor.unit} är inte kallad till mötet`);
+        if (view.status !== 'bokat') throw caseFailure('FEL_FAS', 'Mötet är inte bokat');
+        if (place.confirmedAt) throw caseFailure('FEL_FAS', 'Deltagandet är redan bekräftat');
+        break;
+      }
+      case 'registrera_utfall': {
+        if (actor.unit !== input.organiser) throw caseFailure('EJ_BEHORIG', `Utfallet registreras av ${input.organiser}`);
+        if (view.status !== 'bokat') throw caseFailure('FEL_FAS', view.status === 'hallet' ? 'Mötet är redan hållet' : 'Mötet måste bokas innan det hålls');
+        if (Date.parse(view.bookedFor!) > now) throw caseFailure('FEL_FAS', 'Mötet har inte ägt rum än');
+        const today = new Date(now).toISOString().slice(0, 10);
+        action.ansvar.forEach((item, index) => {
+          if (item.senast < today) throw caseFailure('OGILTIG_UPPGIFT', 'Datumet har redan passerat', `ansvar.${index}.senast`);
+        });
+        if (action.nastaUppfoljning <= today) throw caseFailure('OGILTIG_UPPGIFT', 'Nästa uppföljning ska ligga efter i dag', 'nastaUppfoljning');
+        break;
+      }
+      case 'klarmarkera_uppgift': {
+        const task = view.tasks.find((t) => t.id === action.uppgiftId && (t.key === 'motesuppgift' || t.key === 'uppfoljning'));
+        if (!task) throw caseFailure('OGILTIG_UPPGIFT', `Uppgiften ${action.uppgiftId} finns inte`, 'uppgiftId');
+        if (task.unit !== actor.unit) throw caseFailure('EJ_BEHORIG', `Uppgiften ägs av ${task.unit}`);
+        if (task.status !== 'open') throw caseFailure('FEL_FAS', 'Uppgiften är redan klar');
+        break;
+      }
+    }
+  };
+
+  setHandler(meetingViewQuery, () => view);
+  setHandler(
+    meetingActionUpdate,
+    async (raw) =>
+      lock.runExclusive(async () => {
+        const request = MeetingActionRequestSchema.parse(raw);
+        check(request);
+        const { actor, action } = request;
+        const now = nowIso();
+        switch (action.typ) {
+          case 'boka': {
+            // A new time asks every unit again.
+            for (const task of open().filter((t) => t.key === 'deltagande')) close(task, 'cancelled', now);
+            const tasks: Deadline[] = [];
+            for (const unit of input.units.filter((u) => u !== input.organiser)) {
+              tasks.push(
+                await addTask(
+                  { ...base(now), key: 'deltagande', title: 'Bekräfta deltagande i gemensamt planeringsmöte', unit, reminders: rules.meetings.attendanceReminders, escalation: [{ to: 'enhetschef', after: 'PT0S' }] },
+                  { dueAt: action.tid },
+                ),
+              );
+            }
+            view.bookedFor = action.tid;
+            view.attendance = input.units.map((unit) => (unit === input.organiser ? { unit, confirmedAt: now } : { unit }));
+            if (view.status === 'ej_bokat') waitingSince = now;
+            view.status = 'bokat';
+            await reportToCase(input.parentWorkflowId, { kind: 'planeringsmote', id: input.meetingId, status: 'bokat', at: now, unit: actor.unit, by: actor.sub });
+            break;
+          }
+          case 'bekrafta_deltagande':
+            view.attendance.find((a) => a.unit === actor.unit)!.confirmedAt = now;
+            for (const task of open().filter((t) => t.key === 'deltagande' && t.unit === actor.unit)) close(task, 'done', now);
+            break;
+          case 'registrera_utfall': {
+            for (const task of open()) close(task, task.key === 'planeringsmote' ? 'done' : 'cancelled', now);
+            const ansvar = [];
+            for (const item of action.ansvar) {
+              const task = await addTask(
+                { ...base(now), key: 'motesuppgift', title: 'Uppgift enligt ansvarsfördelning från gemensamt planeringsmöte', unit: item.enhet, ...timingOverrides(rules.meetings.tasks ?? {}) },
+                { dueDate: item.senast },
+              );
+              ansvar.push({ ...item, uppgiftId: task.id });
+            }
+            await addTask(
+              { ...base(now), key: 'uppfoljning', title: 'Uppföljning av gemensam planering', unit: input.organiser, ...timingOverrides(rules.meetings.tasks ?? {}) },
+              { dueDate: action.nastaUppfoljning },
+            );
+            view.outcome = { ansvar, nastaUppfoljning: action.nastaUppfoljning, recordedBy: actor.sub, recordedAt: now };
+            view.status = 'hallet';
+            waitingSince = now;
+            await reportToCase(input.parentWorkflowId, { kind: 'planeringsmote', id: input.meetingId, status: 'hallet', at: now, unit: actor.unit, by: actor.sub });
+            break;
+          }
+          case 'klarmarkera_uppgift':
+            close(view.tasks.find((t) => t.id === action.uppgiftId)!, 'done', now);
+            break;
+        }
+        publish();
+        tracker.watch(view.tasks);
+        return view;
+      }),
+    { validator: (raw) => check(validated(MeetingActionRequestSchema, raw)) },
+  );
+
+  setHandler(withdrawSignal, async () => {
+    await lock.runExclusive(async () => {
+      const now = nowIso();
+      for (const task of open()) close(task, 'cancelled', now);
+      if (view.status !== 'hallet') view.status = 'installt';
+      publish();
+    });
+  });
+
+  await addTask({
+    ...base(input.startAt),
+    key: 'planeringsmote',
+    title: 'Gemensamt planeringsmöte att boka och hålla',
+    unit: input.organiser,
+    duration: input.timing.duration,
+    counting: input.timing.counting,
+    ...timingOverrides(input.timing),
+  });
+  publish();
+  tracker.watch(view.tasks);
+
+  // Done when held and every task of its outcome is done, or when the case withdraws it.
+  await condition(() => (view.status === 'installt' || view.status === 'hallet') && open().length === 0 && allHandlersFinished() && tracker.idle);
+  publish();
+  return { meetingId: input.meetingId, status: view.status };
+}
