@@ -31,6 +31,11 @@ export interface WorkflowHarness {
   settled(handle: { query: (q: typeof caseViewQuery) => Promise<CaseView> }): Promise<void>;
   /** The same for a handover, meeting or dispute of a case. */
   settledChild(workflowId: string): Promise<void>;
+  /**
+   * Waits, in real time, until a workflow has completed. (The test server's `result()` skips
+   * the clock years ahead to fire the timers of every other workflow, so tests avoid it.)
+   */
+  completed(workflowId: string): Promise<void>;
   /** Terminates the cases a test left running, so that later clock skips stay quiet. */
   terminateAll(): Promise<void>;
   close(): Promise<void>;
@@ -89,6 +94,15 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
     },
     settled,
     settledChild,
+    async completed(workflowId) {
+      for (let i = 0; i < 100; i++) {
+        const { status } = await env.client.workflow.getHandle(workflowId).describe();
+        if (status.name === 'COMPLETED') return;
+        if (status.name !== 'RUNNING') throw new Error(`${workflowId} ended ${status.name}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`${workflowId} still running after 10 s`);
+    },
     async terminateAll() {
       for (const workflowId of started) {
         const handle = env.client.workflow.getHandle(workflowId);
