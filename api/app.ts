@@ -3,10 +3,17 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Client } from '@temporalio/client';
+import type { ReceiptLinks } from '../activities/receipt-links';
 import type { Authenticator, Caller } from './auth';
 import type { CaseService } from './case-service';
+import type { CollaborationService } from './collaboration-service';
 import { errorHandler } from './errors';
 import { caseRoutes } from './routes/cases';
+import { collaborationRoutes } from './routes/collaboration';
+import { receiptRoutes } from './routes/receipts';
+import { stuckRoutes } from './routes/stuck';
+import type { StuckList } from './stuck-list';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,6 +23,10 @@ declare module 'fastify' {
 
 export interface AppDependencies {
   cases: CaseService;
+  collaboration: CollaborationService;
+  stuck: StuckList;
+  /** External partners' receipt links: no login, so outside the authenticated routes. */
+  receipts: { client: Client; links: ReceiptLinks };
   auth: Authenticator;
   logger?: boolean;
 }
@@ -40,6 +51,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     return reply.code(temporal ? 200 : 503).send({ status: temporal ? 'ok' : 'fel', temporal: temporal ? 'ok' : 'nås inte' });
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(receiptRoutes({ client: deps.receipts.client, receipts: deps.receipts.links }));
 
   await app.register(async (authenticated) => {
     authenticated.decorateRequest('caller', null as unknown as Caller);
@@ -47,6 +59,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       request.caller = await deps.auth.authenticate(request.headers.authorization);
     });
     await authenticated.register(caseRoutes(deps.cases));
+    await authenticated.register(collaborationRoutes(deps.collaboration));
+    await authenticated.register(stuckRoutes(deps.stuck));
   });
   return app;
 }

@@ -5,8 +5,8 @@ import { loadConfig } from '../config/env';
 import { defaultRules } from '../domain/rules';
 import { temporalAddress, temporalConnectionOptions } from '../infra/temporal-connection';
 import { buildApp } from './app';
-import { createAuthenticator } from './auth';
-import { createCaseService } from './case-service';
+import { openDatabase } from '../infra/database';
+import { apiDependencies } from './dependencies';
 
 const config = loadConfig();
 if (config.auth.usesDevSecret && !config.auth.oidcIssuer) {
@@ -14,14 +14,14 @@ if (config.auth.usesDevSecret && !config.auth.oidcIssuer) {
 }
 const connection = await Connection.connect(temporalConnectionOptions(config.temporal, temporalAddress(config.temporal)));
 const client = new Client({ connection, namespace: config.temporal.namespace });
-const app = await buildApp({
-  cases: createCaseService({ client, taskQueue: config.temporal.taskQueue, organisation: config.organisation, rules: () => defaultRules }),
-  auth: createAuthenticator(config.auth),
-  logger: true,
-});
+const pool = await openDatabase(config.databaseUrl);
+const app = await buildApp({ ...apiDependencies({ client, pool, config, rules: () => defaultRules }), logger: true });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void app.close().then(() => connection.close());
+    void app
+      .close()
+      .then(() => connection.close())
+      .then(() => pool.end());
   });
 }
 await app.listen({ port: config.port, host: config.host });

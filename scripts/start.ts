@@ -4,8 +4,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../api/app';
-import { createAuthenticator } from '../api/auth';
-import { createCaseService } from '../api/case-service';
+import { apiDependencies } from '../api/dependencies';
 import { loadConfig } from '../config/env';
 import { defaultRules } from '../domain/rules';
 import { openDatabase } from '../infra/database';
@@ -62,10 +61,7 @@ async function main() {
   const connection = await Connection.connect(connectionOptions);
   stops.unshift(() => connection.close());
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const app = await buildApp({
-    cases: createCaseService({ client, taskQueue: config.temporal.taskQueue, organisation: config.organisation, rules: () => defaultRules }),
-    auth: createAuthenticator(config.auth),
-  });
+  const app = await buildApp(apiDependencies({ client, pool, config, rules: () => defaultRules }));
   stops.unshift(() => app.close());
   await app.listen({ port: config.port, host: config.host });
   log(`HTTP API: http://localhost:${config.port} (OpenAPI: /openapi.json, health: /health)`);

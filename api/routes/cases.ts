@@ -4,10 +4,7 @@ import { CaseActionSchema, CaseRef, CaseViewSchema, OpenCaseRequestSchema } from
 import { z } from '../../domain/zod';
 import type { CaseService } from '../case-service';
 
-const ErrorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), fields: z.array(z.object({ field: z.string(), message: z.string() })) }),
-});
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
+import { ErrorResponse, errorResponses as errors } from './error-response';
 const RefParams = z.object({ caseRef: CaseRef });
 
 export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {

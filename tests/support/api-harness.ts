@@ -4,14 +4,14 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../../api/app';
-import { createAuthenticator, signLocalToken, type Caller } from '../../api/auth';
-import { createCaseService } from '../../api/case-service';
+import { signLocalToken, type Caller } from '../../api/auth';
+import { apiDependencies } from '../../api/dependencies';
 import { defaultOrganisation } from '../../domain/organisation';
 import { defaultRules } from '../../domain/rules';
 import { allSearchAttributes } from '../../domain/search-attributes';
 import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher';
 import { temporalCliPath } from '../../infra/temporal-binaries';
-import { openTestDatabase } from './database';
+import { openTestDatabase, testReceiptSecret } from './database';
 import { startTestWorker } from './test-worker';
 
 export const testSecret = 'api-test-secret';
@@ -25,17 +25,27 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(): Promise<ApiHarness> {
+export async function startApiHarness(options: { stuckAfter?: string } = {}): Promise<ApiHarness> {
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: allSearchAttributes },
   });
   const mail = await startMailCatcher();
   const pool = await openTestDatabase();
   const worker = await startTestWorker(env, mail, pool);
-  const app = await buildApp({
-    cases: createCaseService({ client: env.client, taskQueue: worker.taskQueue, organisation: defaultOrganisation, rules: () => defaultRules }),
-    auth: createAuthenticator({ jwtSecret: testSecret, usesDevSecret: false }),
-  });
+  const app = await buildApp(
+    apiDependencies({
+      client: env.client,
+      pool,
+      config: {
+        organisation: defaultOrganisation,
+        receiptSecret: testReceiptSecret,
+        stuckAfter: options.stuckAfter ?? 'P3D',
+        auth: { jwtSecret: testSecret, usesDevSecret: false },
+        temporal: { taskQueue: worker.taskQueue },
+      },
+      rules: () => defaultRules,
+    }),
+  );
   return {
     app,
     env,

@@ -1,0 +1,32 @@
+// The API's services, built from one Temporal client, the database and the configuration:
+// `npm start`, the standalone API and the tests build them the same way.
+import type { Client } from '@temporalio/client';
+import type pg from 'pg';
+import { createPgReceiptLinks } from '../activities/receipt-links';
+import type { AppConfig } from '../config/env';
+import type { Rules } from '../domain/rules';
+import type { AppDependencies } from './app';
+import { createAuthenticator } from './auth';
+import { createCaseService } from './case-service';
+import { createCollaborationService } from './collaboration-service';
+import { createStuckList } from './stuck-list';
+
+export interface ApiDependencyOptions {
+  client: Client;
+  pool: pg.Pool;
+  config: Pick<AppConfig, 'organisation' | 'receiptSecret' | 'stuckAfter' | 'auth'> & { temporal: Pick<AppConfig['temporal'], 'taskQueue'> };
+  /** The rules a new case starts under. */
+  rules: () => Rules;
+}
+
+export function apiDependencies({ client, pool, config, rules }: ApiDependencyOptions): AppDependencies {
+  const { organisation } = config;
+  const cases = createCaseService({ client, taskQueue: config.temporal.taskQueue, organisation, rules });
+  return {
+    cases,
+    collaboration: createCollaborationService({ client, cases, organisation, pool }),
+    stuck: createStuckList({ client, organisation, stuckAfter: config.stuckAfter }),
+    receipts: { client, links: createPgReceiptLinks(pool, config.receiptSecret) },
+    auth: createAuthenticator(config.auth),
+  };
+}

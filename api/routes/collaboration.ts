@@ -1,0 +1,92 @@
+// Handovers, joint meetings and disputes of a case.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { CaseRef } from '../../domain/case';
+import { DecideDisputeRequestSchema, DisputeViewSchema, RaiseDisputeRequestSchema } from '../../domain/dispute';
+import { HandoverRequestSchema, HandoverResponseSchema, HandoverViewSchema } from '../../domain/handover';
+import { MeetingActionSchema, MeetingViewSchema } from '../../domain/meeting';
+import { z } from '../../domain/zod';
+import type { CollaborationService } from '../collaboration-service';
+import { errorResponses } from './error-response';
+
+const params = (prefix: string) => z.object({ caseRef: CaseRef, id: z.string().regex(new RegExp(`^${prefix}\\d+$`), { message: 'Ogiltigt id' }) });
+const CaseParams = z.object({ caseRef: CaseRef });
+const secured = { security: [{ bearer: [] }] };
+
+export function collaborationRoutes(service: CollaborationService): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post('/cases/:caseRef/overlamningar', {
+      schema: {
+        summary: 'Skicka en överlämning till en annan enhet eller en extern part',
+        description:
+          'Innehållet valideras i sin helhet: våld i familjen (ja/misstanke/nej/okant) kan inte utelämnas. Till en extern part krävs registrerat samtycke eller lagstöd.',
+        tags: ['överlämningar'],
+        ...secured,
+        params: CaseParams,
+        body: HandoverRequestSchema,
+        response: { 201: HandoverViewSchema, ...errorResponses },
+      },
+      handler: async (request, reply) => reply.code(201).send(await service.sendHandover(request.caller, request.params.caseRef, request.body)),
+    });
+
+    app.get('/cases/:caseRef/overlamningar/:id', {
+      schema: { summary: 'Läs en överlämning (innehållet visas för mottagaren först efter kvittens, och varje visning loggas)', tags: ['överlämningar'], ...secured, params: params('o'), response: { 200: HandoverViewSchema, ...errorResponses } },
+      handler: async (request) => service.readHandover(request.caller, request.params.caseRef, request.params.id),
+    });
+
+    app.post('/cases/:caseRef/overlamningar/:id/svar', {
+      schema: {
+        summary: 'Kvittera, begär komplettering, avvisa, eller besvara en begäran om komplettering',
+        tags: ['överlämningar'],
+        ...secured,
+        params: params('o'),
+        body: HandoverResponseSchema,
+        response: { 200: HandoverViewSchema, ...errorResponses },
+      },
+      handler: async (request) => service.respondToHandover(request.caller, request.params.caseRef, request.params.id, request.body),
+    });
+
+    app.get('/cases/:caseRef/overlamningar/:id/visningar', {
+      schema: {
+        summary: 'Vem har sett överlämningens innehåll, och när',
+        tags: ['överlämningar'],
+        ...secured,
+        params: params('o'),
+        response: { 200: z.object({ visningar: z.array(z.object({ viewer: z.string(), unit: z.string(), role: z.string(), viewedAt: z.string() })) }), ...errorResponses },
+      },
+      handler: async (request) => ({ visningar: await service.handoverViews(request.caller, request.params.caseRef, request.params.id) }),
+    });
+
+    app.get('/cases/:caseRef/moten/:id', {
+      schema: { summary: 'Läs ett gemensamt planeringsmöte', tags: ['planeringsmöten'], ...secured, params: params('m'), response: { 200: MeetingViewSchema, ...errorResponses } },
+      handler: async (request) => service.readMeeting(request.caller, request.params.caseRef, request.params.id),
+    });
+
+    app.post('/cases/:caseRef/moten/:id/atgarder', {
+      schema: {
+        summary: 'Boka mötet, bekräfta deltagande, registrera utfallet eller klarmarkera en uppgift',
+        description: 'Mötet kan inte markeras som hållet utan utfall: ansvarsfördelning och nästa uppföljning.',
+        tags: ['planeringsmöten'],
+        ...secured,
+        params: params('m'),
+        body: MeetingActionSchema,
+        response: { 200: MeetingViewSchema, ...errorResponses },
+      },
+      handler: async (request) => service.meetingAction(request.caller, request.params.caseRef, request.params.id, request.body),
+    });
+
+    app.post('/cases/:caseRef/tvister', {
+      schema: { summary: 'Väck en tvist om en överlämning, en insats eller ett mötesutfall', tags: ['tvister'], ...secured, params: CaseParams, body: RaiseDisputeRequestSchema, response: { 201: DisputeViewSchema, ...errorResponses } },
+      handler: async (request, reply) => reply.code(201).send(await service.raiseDispute(request.caller, request.params.caseRef, request.body)),
+    });
+
+    app.get('/cases/:caseRef/tvister/:id', {
+      schema: { summary: 'Läs en tvist', tags: ['tvister'], ...secured, params: params('t'), response: { 200: DisputeViewSchema, ...errorResponses } },
+      handler: async (request) => service.readDispute(request.caller, request.params.caseRef, request.params.id),
+    });
+
+    app.post('/cases/:caseRef/tvister/:id/beslut', {
+      schema: { summary: 'Sektorchefens beslut i en tvist', tags: ['tvister'], ...secured, params: params('t'), body: DecideDisputeRequestSchema, response: { 200: DisputeViewSchema, ...errorResponses } },
+      handler: async (request) => service.decideDispute(request.caller, request.params.caseRef, request.params.id, request.body),
+    });
+  };
+}
