@@ -1,11 +1,13 @@
-// `npm run record-histories`: runs the case workflow through its lifecycles on the
-// time-skipping test server and records the histories that the replay test replays.
+// `npm run record-histories [-- name ...]`: runs the workflows through their lifecycles on the
+// time-skipping test server and records the histories that the replay test replays. Names
+// limit it to some recordings, so that older histories stay as they were recorded.
 // Re-record only after a change that is meant to be incompatible (and versioned).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { CaseAction } from '../domain/case';
-import { performActionUpdate } from '../domain/messages';
+import { decideDisputeUpdate, handoverResponseUpdate, meetingActionUpdate, performActionUpdate, startHandoverUpdate } from '../domain/messages';
+import { handoverContent } from './support/handover-content';
 import { DAY, skipBy } from './support/time';
 import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
@@ -15,58 +17,113 @@ type Started = Awaited<ReturnType<WorkflowHarness['startCase']>>;
 const act = (started: Started, unit: string, action: CaseAction) =>
   started.handle.executeUpdate(performActionUpdate, { args: [{ actor: { sub: `${unit}-1`, role: 'handlaggare', unit }, action }] });
 
+const only = process.argv.slice(2);
+const wanted = (name: string) => only.length === 0 || only.includes(name);
+
 async function record(h: WorkflowHarness, name: string, started: Started) {
   await started.handle.result();
-  const history = await started.handle.fetchHistory();
+  await save(h, name, started.handle.workflowId);
+}
+
+async function save(h: WorkflowHarness, name: string, workflowId: string) {
+  const history = await h.env.client.workflow.getHandle(workflowId).fetchHistory();
   writeFileSync(path.join(out, `${name}.json`), historyToJSON(history));
   console.log(`recorded ${name}: ${history.events?.length} events`);
 }
 
+const actor = (unit: string, role: 'handlaggare' | 'sektorchef' = 'handlaggare') => ({ sub: `${unit}-1`, role, unit });
+
 const h = await startWorkflowHarness();
 try {
-  // A child case: the skyddsbedömning is missed and escalated, the utredning extended,
-  // an insats followed up, then closed.
-  const barn = await h.startCase({ kind: 'barn' });
-  await skipBy(h.env, 2 * DAY);
-  await h.settled(barn.handle);
-  await act(barn, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'akut' });
-  await act(barn, 'mottagning', { type: 'forhandsbedomning', beslut: 'inled_utredning' });
-  const due = new Date((await h.env.currentTimeMs()) + 180 * DAY).toISOString().slice(0, 10);
-  await act(barn, 'bou', { type: 'forlang_utredning', nyttSlutdatum: due, skal: 'Inväntar utlåtande' });
-  await act(barn, 'bou', { type: 'avsluta_utredning', beslut: 'insatser' });
-  const decided = await act(barn, 'bou', { type: 'besluta_insats', insats: 'placering', utforare: 'familjevard' });
-  await h.settled(barn.handle);
-  await skipBy(h.env, 30 * DAY);
-  await act(barn, 'bou', { type: 'uppfoljning', insatsId: decided.insatser[0]!.id });
-  await act(barn, 'bou', { type: 'avsluta_insats', insatsId: decided.insatser[0]!.id });
-  await act(barn, 'bou', { type: 'avsluta_arende' });
-  await record(h, 'barn-lifecycle', barn);
+  if (wanted('children')) {
+    // A child case with violence in the family: a handover asked to be completed, kvitterad;
+    // a second one rejected and the dispute decided; the joint meeting booked and held.
+    const family = await h.startCase({ kind: 'barn', flags: { vald: 'ja', barnIHushallet: true } });
+    const handover = await family.handle.executeUpdate(startHandoverUpdate, { args: [{ actor: actor('mottagning'), to: 'rvt', receiverKind: 'intern', content: handoverContent() }] });
+    const handoverHandle = h.env.client.workflow.getHandle(handover.workflowId);
+    await handoverHandle.executeUpdate(handoverResponseUpdate, { args: [{ actor: actor('rvt'), response: { typ: 'begar_komplettering', fraga: 'När gjordes polisanmälan?' } }] });
+    await handoverHandle.executeUpdate(handoverResponseUpdate, { args: [{ actor: actor('mottagning'), response: { typ: 'besvara_komplettering', svar: 'Den 1 mars' } }] });
+    await skipBy(h.env, 3 * DAY);
+    await h.settledChild(handover.workflowId);
+    await handoverHandle.executeUpdate(handoverResponseUpdate, { args: [{ actor: actor('rvt'), response: { typ: 'kvittera' } }] });
+    await h.completed(handover.workflowId);
+    await save(h, 'overlamning-komplettering-kvitterad', handover.workflowId);
 
-  // A child case closed after the förhandsbedömning.
-  const ingen = await h.startCase({ kind: 'barn' });
-  await act(ingen, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
-  await act(ingen, 'mottagning', { type: 'forhandsbedomning', beslut: 'ingen_utredning' });
-  await record(h, 'barn-ingen-utredning', ingen);
+    const rejected = await family.handle.executeUpdate(startHandoverUpdate, { args: [{ actor: actor('mottagning'), to: 'resursenhet', receiverKind: 'intern', content: handoverContent() }] });
+    await h.env.client.workflow.getHandle(rejected.workflowId).executeUpdate(handoverResponseUpdate, { args: [{ actor: actor('resursenhet'), response: { typ: 'avvisa', skal: 'Familjen behöver först skyddsplanering' } }] });
+    await h.completed(rejected.workflowId);
+    await save(h, 'overlamning-avvisad', rejected.workflowId);
+    const disputeId = `${family.handle.workflowId}:tvist-t4`;
+    await h.settledChild(disputeId);
+    await h.env.client.workflow.getHandle(disputeId).executeUpdate(decideDisputeUpdate, { args: [{ actor: actor('ifo', 'sektorchef'), beslut: 'RVT gör skyddsplaneringen först' }] });
+    await h.completed(disputeId);
+    await save(h, 'tvist-avgjord', disputeId);
 
-  // An adult victim, honour-related, with skyddat boende.
-  const vuxen = await h.startCase({ kind: 'vuxen', flags: { vald: 'ja', hedersrelaterat: true, barnIHushallet: true } });
-  await act(vuxen, 'rvt', { type: 'riskbedomning', instrument: 'PATRIARK', riskniva: 'hog' });
-  await act(vuxen, 'rvt', { type: 'avsluta_utredning', beslut: 'insatser' });
-  const boende = await act(vuxen, 'rvt', { type: 'besluta_insats', insats: 'skyddat_boende', utforare: 'kvinnojour' });
-  await h.settled(vuxen.handle);
-  await skipBy(h.env, 35 * DAY);
-  await h.settled(vuxen.handle);
-  await act(vuxen, 'rvt', { type: 'avsluta_insats', insatsId: boende.insatser[0]!.id });
-  await act(vuxen, 'rvt', { type: 'avsluta_arende' });
-  await record(h, 'vuxen-skyddat-boende', vuxen);
+    const meetingId = `${family.handle.workflowId}:planeringsmote-m1`;
+    const meeting = h.env.client.workflow.getHandle(meetingId);
+    const now = await h.env.currentTimeMs();
+    await meeting.executeUpdate(meetingActionUpdate, { args: [{ actor: actor('mottagning'), action: { typ: 'boka', tid: new Date(now + DAY).toISOString() } }] });
+    await meeting.executeUpdate(meetingActionUpdate, { args: [{ actor: actor('rvt'), action: { typ: 'bekrafta_deltagande' } }] });
+    await skipBy(h.env, 2 * DAY);
+    await h.settledChild(meetingId);
+    const day = (offset: number) => new Date(now + offset * DAY).toISOString().slice(0, 10);
+    const held = await meeting.executeUpdate(meetingActionUpdate, {
+      args: [{ actor: actor('mottagning'), action: { typ: 'registrera_utfall', ansvar: [{ enhet: 'rvt', uppgift: 'Stödsamtal', senast: day(10) }], nastaUppfoljning: day(20) } }],
+    });
+    await skipBy(h.env, 12 * DAY);
+    await h.settledChild(meetingId);
+    for (const task of held.tasks.filter((t) => t.status === 'open')) {
+      await meeting.executeUpdate(meetingActionUpdate, { args: [{ actor: actor(task.unit), action: { typ: 'klarmarkera_uppgift', uppgiftId: task.id } }] });
+    }
+    await h.completed(meetingId);
+    await save(h, 'planeringsmote-hallet', meetingId);
+    await h.terminateAll();
+  }
+  if (wanted('cases')) {
+    // A child case: the skyddsbedömning is missed and escalated, the utredning extended,
+    // an insats followed up, then closed.
+    const barn = await h.startCase({ kind: 'barn' });
+    await skipBy(h.env, 2 * DAY);
+    await h.settled(barn.handle);
+    await act(barn, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'akut' });
+    await act(barn, 'mottagning', { type: 'forhandsbedomning', beslut: 'inled_utredning' });
+    const due = new Date((await h.env.currentTimeMs()) + 180 * DAY).toISOString().slice(0, 10);
+    await act(barn, 'bou', { type: 'forlang_utredning', nyttSlutdatum: due, skal: 'Inväntar utlåtande' });
+    await act(barn, 'bou', { type: 'avsluta_utredning', beslut: 'insatser' });
+    const decided = await act(barn, 'bou', { type: 'besluta_insats', insats: 'placering', utforare: 'familjevard' });
+    await h.settled(barn.handle);
+    await skipBy(h.env, 30 * DAY);
+    await act(barn, 'bou', { type: 'uppfoljning', insatsId: decided.insatser[0]!.id });
+    await act(barn, 'bou', { type: 'avsluta_insats', insatsId: decided.insatser[0]!.id });
+    await act(barn, 'bou', { type: 'avsluta_arende' });
+    await record(h, 'barn-lifecycle', barn);
 
-  // A perpetrator offered support.
-  const utovare = await h.startCase({ kind: 'utovare' });
-  const offered = await act(utovare, 'rvt', { type: 'erbjudande', erbjudande: 'atv', svar: 'ja', utforare: 'resursenhet' });
-  await h.settled(utovare.handle);
-  await act(utovare, 'rvt', { type: 'avsluta_insats', insatsId: offered.insatser[0]!.id });
-  await act(utovare, 'rvt', { type: 'avsluta_arende' });
-  await record(h, 'utovare-erbjudande', utovare);
+    // A child case closed after the förhandsbedömning.
+    const ingen = await h.startCase({ kind: 'barn' });
+    await act(ingen, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
+    await act(ingen, 'mottagning', { type: 'forhandsbedomning', beslut: 'ingen_utredning' });
+    await record(h, 'barn-ingen-utredning', ingen);
+
+    // An adult victim, honour-related, with skyddat boende.
+    const vuxen = await h.startCase({ kind: 'vuxen', flags: { vald: 'ja', hedersrelaterat: true, barnIHushallet: true } });
+    await act(vuxen, 'rvt', { type: 'riskbedomning', instrument: 'PATRIARK', riskniva: 'hog' });
+    await act(vuxen, 'rvt', { type: 'avsluta_utredning', beslut: 'insatser' });
+    const boende = await act(vuxen, 'rvt', { type: 'besluta_insats', insats: 'skyddat_boende', utforare: 'kvinnojour' });
+    await h.settled(vuxen.handle);
+    await skipBy(h.env, 35 * DAY);
+    await h.settled(vuxen.handle);
+    await act(vuxen, 'rvt', { type: 'avsluta_insats', insatsId: boende.insatser[0]!.id });
+    await act(vuxen, 'rvt', { type: 'avsluta_arende' });
+    await record(h, 'vuxen-skyddat-boende', vuxen);
+
+    // A perpetrator offered support.
+    const utovare = await h.startCase({ kind: 'utovare' });
+    const offered = await act(utovare, 'rvt', { type: 'erbjudande', erbjudande: 'atv', svar: 'ja', utforare: 'resursenhet' });
+    await h.settled(utovare.handle);
+    await act(utovare, 'rvt', { type: 'avsluta_insats', insatsId: offered.insatser[0]!.id });
+    await act(utovare, 'rvt', { type: 'avsluta_arende' });
+    await record(h, 'utovare-erbjudande', utovare);
+  }
 } finally {
   await h.close();
 }

@@ -15,8 +15,8 @@ function histories() {
   return fixtures.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) }));
 }
 
-test('recorded histories exist for every case kind', () => {
-  for (const kind of ['barn', 'vuxen', 'utovare']) {
+test('recorded histories exist for every case kind and every child workflow', () => {
+  for (const kind of ['barn', 'vuxen', 'utovare', 'overlamning', 'planeringsmote', 'tvist']) {
     assert.ok(fixtures.some((file) => file.startsWith(kind)), `a recorded ${kind} history`);
   }
 });
