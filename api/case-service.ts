@@ -27,6 +27,8 @@ export interface CaseServiceOptions {
 
 export interface TaskItem {
   caseRef: string;
+  /** The case, or the handover, meeting or dispute the task belongs to. */
+  workflowId: string;
   taskId: string;
   title: string;
   unit: string;
@@ -123,7 +125,7 @@ export function createCaseService(options: CaseServiceOptions) {
       }
     },
 
-    /** Open tasks of the caller's units, most urgent first, answered from visibility. */
+    /** Open tasks of the caller's units (in cases, handovers, meetings, disputes), most urgent first, from visibility. */
     async tasks(caller: Caller): Promise<TaskItem[]> {
       const units = unitsInView(caller, organisation);
       if (units.length === 0) return [];
@@ -131,13 +133,13 @@ export function createCaseService(options: CaseServiceOptions) {
       const items: TaskItem[] = [];
       const now = Date.now();
       for await (const execution of client.workflow.list({
-        query: `WorkflowType = 'caseWorkflow' AND ExecutionStatus = 'Running' AND ${WaitingUnitsAttr.name} IN (${list})`,
+        query: `${CaseRefAttr.name} IS NOT NULL AND ExecutionStatus = 'Running' AND ${WaitingUnitsAttr.name} IN (${list})`,
       })) {
         const caseRef = execution.typedSearchAttributes.get(CaseRefAttr);
         const tasks = (execution.memo?.tasks ?? []) as MemoTask[];
         for (const task of tasks) {
           if (!caseRef || !units.includes(task.unit)) continue;
-          items.push({ caseRef, taskId: task.id, title: task.title, unit: task.unit, dueAt: task.dueAt, escalationLevel: task.escalationLevel, overdue: Date.parse(task.dueAt) <= now });
+          items.push({ caseRef, workflowId: execution.workflowId, taskId: task.id, title: task.title, unit: task.unit, dueAt: task.dueAt, escalationLevel: task.escalationLevel, overdue: Date.parse(task.dueAt) <= now });
         }
       }
       return items.sort((a, b) => a.dueAt.localeCompare(b.dueAt));

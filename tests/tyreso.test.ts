@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import type { HandoverContent } from '../domain/handover';
 import type { CaughtMail } from '../infra/mail-catcher';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
 import { handoverContent } from './support/handover-content';
@@ -65,6 +66,16 @@ test('the Tyresö family: handover to RVT, joint meeting, and Trappan only with 
   const afterSend = await call('GET', `/cases/${caseRef}`, mottagning);
   assert.equal(afterSend.body.openTasks.find((t: any) => t.key === 'overlamning'), undefined, 'the duty is done once the handover is sent');
 
+  let inbox: any[] = [];
+  for (let i = 0; i < 50 && !inbox.some((t) => t.workflowId === toRvt.body.workflowId); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    inbox = (await call('GET', '/tasks', rvt)).body.tasks;
+  }
+  const kvittensTask = inbox.find((t) => t.workflowId === toRvt.body.workflowId);
+  assert.ok(kvittensTask, "the handover is in RVT's task list");
+  assert.equal(kvittensTask.title, 'Överlämning att kvittera');
+  assert.equal(kvittensTask.caseRef, caseRef);
+
   const unseen = await call('GET', `/cases/${caseRef}/overlamningar/o2`, rvt);
   assert.equal(unseen.status, 200);
   assert.equal(unseen.body.innehall, undefined, 'no family information before kvittens');
@@ -110,7 +121,8 @@ test('the Tyresö family: handover to RVT, joint meeting, and Trappan only with 
   await mailTo(caseRef, 'rvt@exempel.se', (m) => /Uppgift enligt ansvarsfördelning/.test(m.subject));
 
   // Trappan at resursenheten: refused without the violence field, and nothing is sent.
-  const { vald: _left, ...withoutViolence } = handoverContent({ uppdrag: { beskrivning: 'Krissamtal för barnen (Trappan)', insats: 'trappan', senast: day(21) } });
+  const withoutViolence: Partial<HandoverContent> = handoverContent({ uppdrag: { beskrivning: 'Krissamtal för barnen (Trappan)', insats: 'trappan', senast: day(21) } });
+  delete withoutViolence.vald;
   const refused = await call('POST', `/cases/${caseRef}/overlamningar`, mottagning, { till: 'resursenhet', innehall: withoutViolence });
   assert.equal(refused.status, 400);
   assert.equal(refused.body.error.fields[0].field, 'innehall.vald');

@@ -91,9 +91,13 @@ export async function disputeWorkflow(args: DisputeWorkflowInput): Promise<Dispu
     legal: rules.disputes.legal,
     ...timingOverrides(rules.disputes.decision),
   };
-  view.tasks.push(buildDeadline('d1', spec, await planMoments(rules, spec), nowIso()));
-  publish();
-  tracker.watch(view.tasks);
+  // A decision waits for the deadline to be planned: it must close it, not precede it.
+  await lock.runExclusive(async () => {
+    const moments = await planMoments(rules, spec);
+    view.tasks.push(buildDeadline('d1', spec, moments, nowIso()));
+    publish();
+    tracker.watch(view.tasks);
+  });
 
   await condition(() => view.status !== 'vantar_beslut' && allHandlersFinished() && tracker.idle);
   publish();

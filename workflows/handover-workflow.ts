@@ -79,7 +79,8 @@ export async function handoverWorkflow(args: HandoverWorkflowInput): Promise<Han
   });
 
   const addTask = async (spec: DeadlineSpec) => {
-    const deadline = buildDeadline(`d${view.tasks.length + 1}`, spec, await planMoments(rules, spec), nowIso());
+    const moments = await planMoments(rules, spec);
+    const deadline = buildDeadline(`d${view.tasks.length + 1}`, spec, moments, nowIso());
     view.tasks.push(deadline);
     return deadline;
   };
@@ -184,20 +185,23 @@ export async function handoverWorkflow(args: HandoverWorkflowInput): Promise<Han
     });
   });
 
-  await addTask({
-    key: 'kvittens',
-    title: external ? 'Bekräfta mottagen överlämning från socialtjänsten' : 'Överlämning att kvittera',
-    unit: input.to,
-    ...(external ? { managerUnit: input.from } : {}),
-    trigger: 'overlamning',
-    startAt: view.sentAt,
-    duration: rules.handovers.acknowledge.duration,
-    counting: rules.handovers.acknowledge.counting,
-    legal: rules.handovers.legal,
-    ...timingOverrides(rules.handovers.acknowledge),
+  // Answers wait for the first task: they must not see a handover without its clock.
+  await lock.runExclusive(async () => {
+    await addTask({
+      key: 'kvittens',
+      title: external ? 'Bekräfta mottagen överlämning från socialtjänsten' : 'Överlämning att kvittera',
+      unit: input.to,
+      ...(external ? { managerUnit: input.from } : {}),
+      trigger: 'overlamning',
+      startAt: view.sentAt,
+      duration: rules.handovers.acknowledge.duration,
+      counting: rules.handovers.acknowledge.counting,
+      legal: rules.handovers.legal,
+      ...timingOverrides(rules.handovers.acknowledge),
+    });
+    publish();
+    tracker.watch(view.tasks);
   });
-  publish();
-  tracker.watch(view.tasks);
 
   await condition(() => finished && allHandlersFinished() && tracker.idle);
   publish();

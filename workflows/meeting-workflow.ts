@@ -49,7 +49,9 @@ export async function meetingWorkflow(args: MeetingWorkflowInput): Promise<Meeti
   const tracker = new DeadlineTracker({ caseRef: input.caseRef, protectedCase: () => input.protectedCase, onEscalated: publish });
 
   const addTask = async (spec: DeadlineSpec, due?: { dueDate?: string; dueAt?: string }): Promise<Deadline> => {
-    const deadline = buildDeadline(`d${view.tasks.length + 1}`, spec, await planMoments(rules, spec, due), nowIso());
+    // The id is taken after the activity: another handler may have added a task meanwhile.
+    const moments = await planMoments(rules, spec, due);
+    const deadline = buildDeadline(`d${view.tasks.length + 1}`, spec, moments, nowIso());
     view.tasks.push(deadline);
     return deadline;
   };
@@ -170,17 +172,20 @@ export async function meetingWorkflow(args: MeetingWorkflowInput): Promise<Meeti
     });
   });
 
-  await addTask({
-    ...base(input.startAt),
-    key: 'planeringsmote',
-    title: 'Gemensamt planeringsmöte att boka och hålla',
-    unit: input.organiser,
-    duration: input.timing.duration,
-    counting: input.timing.counting,
-    ...timingOverrides(input.timing),
+  // Actions wait for the first task: they must not see a meeting without its clock.
+  await lock.runExclusive(async () => {
+    await addTask({
+      ...base(input.startAt),
+      key: 'planeringsmote',
+      title: 'Gemensamt planeringsmöte att boka och hålla',
+      unit: input.organiser,
+      duration: input.timing.duration,
+      counting: input.timing.counting,
+      ...timingOverrides(input.timing),
+    });
+    publish();
+    tracker.watch(view.tasks);
   });
-  publish();
-  tracker.watch(view.tasks);
 
   // Done when held and every task of its outcome is done, or when the case withdraws it.
   await condition(() => (view.status === 'installt' || view.status === 'hallet') && open().length === 0 && allHandlersFinished() && tracker.idle);

@@ -49,7 +49,7 @@ export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {
         response: {
           200: z.object({
             tasks: z.array(
-              z.object({ caseRef: z.string(), taskId: z.string(), title: z.string(), unit: z.string(), dueAt: z.string(), escalationLevel: z.number(), overdue: z.boolean() }),
+              z.object({ caseRef: z.string(), workflowId: z.string(), taskId: z.string(), title: z.string(), unit: z.string(), dueAt: z.string(), escalationLevel: z.number(), overdue: z.boolean() }),
             ),
           }),
           401: ErrorResponse,
