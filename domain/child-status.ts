@@ -24,6 +24,8 @@ export const ChildChangedSchema = z.object({
   by: z.string(),
   /** A rejected handover's reason, or a dispute's decision: kept in the case, never mailed. */
   text: z.string().optional(),
+  /** Units that now have a part in the case (given tasks at a meeting): they may see it. */
+  involve: z.array(slug).optional(),
 });
 export type ChildChanged = z.infer<typeof ChildChangedSchema>;
 

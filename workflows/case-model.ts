@@ -398,6 +398,7 @@ export class CaseModel {
     const list = change.kind === 'overlamning' ? this.state.handovers : change.kind === 'planeringsmote' ? this.state.meetings : this.state.disputes;
     const child = (list as { id: string; status: string }[]).find((c) => c.id === change.id);
     if (!child || child.status === change.status) return undefined;
+    for (const unit of change.involve ?? []) this.involve(unit);
     child.status = change.status;
     const labels: Record<string, string> = {
       kvitterad: 'kvitterad',

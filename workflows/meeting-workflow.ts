@@ -82,7 +82,8 @@ export async function meetingWorkflow(args: MeetingWorkflowInput): Promise<Meeti
         if (actor.unit !== input.organiser) throw caseFailure('EJ_BEHORIG', `Utfallet registreras av ${input.organiser}`);
         if (view.status !== 'bokat') throw caseFailure('FEL_FAS', view.status === 'hallet' ? 'Mötet är redan hållet' : 'Mötet måste bokas innan det hålls');
         if (Date.parse(view.bookedFor!) > now) throw caseFailure('FEL_FAS', 'Mötet har inte ägt rum än');
-        const today = new Date(now).toISOString().slice(0, 10);
+        // Today where the units work, not in UTC: just after midnight it is already tomorrow.
+        const today = new Intl.DateTimeFormat('sv-SE', { timeZone: rules.timeZone }).format(now);
         action.ansvar.forEach((item, index) => {
           if (item.senast < today) throw caseFailure('OGILTIG_UPPGIFT', 'Datumet har redan passerat', `ansvar.${index}.senast`);
         });
@@ -149,7 +150,15 @@ export async function meetingWorkflow(args: MeetingWorkflowInput): Promise<Meeti
             view.outcome = { ansvar, nastaUppfoljning: action.nastaUppfoljning, recordedBy: actor.sub, recordedAt: now };
             view.status = 'hallet';
             waitingSince = now;
-            await reportToCase(input.parentWorkflowId, { kind: 'planeringsmote', id: input.meetingId, status: 'hallet', at: now, unit: actor.unit, by: actor.sub });
+            await reportToCase(input.parentWorkflowId, {
+              kind: 'planeringsmote',
+              id: input.meetingId,
+              status: 'hallet',
+              at: now,
+              unit: actor.unit,
+              by: actor.sub,
+              involve: [...new Set(action.ansvar.map((item) => item.enhet))],
+            });
             break;
           }
           case 'klarmarkera_uppgift':
