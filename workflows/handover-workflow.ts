@@ -208,7 +208,7 @@ export async function handoverWorkflow(args: HandoverWorkflowInput): Promise<Han
   return { handoverId: input.handoverId, status: view.status };
 }
 
-export const statusLabels: Record<HandoverStatus, string> = {
+const statusLabels: Record<HandoverStatus, string> = {
   skickad: 'skickad',
   komplettering_begard: 'under komplettering',
   komplettering_besvarad: 'kompletterad',

@@ -2,11 +2,11 @@
 // No login; the link is single-use and expires. Opening it changes nothing (mail scanners
 // follow links); the button does. The page shows nothing of the case.
 import type { Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ReceiptLinks } from '../../activities/receipt-links';
 import { handoverResponseUpdate } from '../../domain/messages';
 import { z } from '../../domain/zod';
+import { fromTemporal } from '../errors';
 
 const Params = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, { message: 'Ogiltig länk' }) });
 
@@ -43,8 +43,7 @@ export function receiptRoutes(deps: { client: Client; receipts: ReceiptLinks }):
           args: [{ actor: { sub: 'kvittenslank', role: 'extern', unit: claim.unit }, response: { typ: 'kvittera' } }],
         });
       } catch (error) {
-        const failure = findFailure(error);
-        if (failure?.type === 'FEL_FAS') {
+        if (fromTemporal(error)?.code === 'FEL_FAS') {
           return reply.code(409).type('text/html; charset=utf-8').send(page('Överlämningen väntar inte längre', `<p>Den är redan besvarad eller återkallad.</p>`));
         }
         // Not recorded: the link may be used again.
@@ -56,9 +55,3 @@ export function receiptRoutes(deps: { client: Client; receipts: ReceiptLinks }):
   };
 }
 
-function findFailure(error: unknown): ApplicationFailure | undefined {
-  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    if (cause instanceof ApplicationFailure) return cause;
-  }
-  return undefined;
-}
