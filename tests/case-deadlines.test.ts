@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { CaseAction } from '../domain/case';
 import { caseViewQuery, performActionUpdate } from '../domain/messages';
 import { defaultRules, type Rules } from '../domain/rules';
 import { isFor, sentFor } from './support/mail';
 import { DAY, skipBy, skipTo } from './support/time';
+import { refused } from './support/refusals';
 import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
 let h: WorkflowHarness;
@@ -34,15 +34,6 @@ const act = (handle: Handle, unit: string, action: CaseAction) =>
     throw error instanceof WorkflowUpdateFailedError ? new Error(`${action.type} refused: ${error.cause?.message}`) : error;
   });
 
-async function refused(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => assert.fail('the action was accepted'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof WorkflowUpdateFailedError, `expected an update failure, got ${String(error)}`);
-  assert.ok(error.cause instanceof ApplicationFailure);
-  return error.cause;
-}
 
 test('skyddsbedömning: reminder at its time, then enhet, enhetschef and sektorchef in order', async () => {
   const { caseRef, handle } = await h.startCase({ kind: 'barn' });

@@ -3,15 +3,14 @@
 // for more information is answered, and nothing leaves the municipality without a legal ground.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import type { Actor, CaseAction } from '../domain/case';
+import type { CaseAction } from '../domain/case';
 import type { HandoverResponse, StartHandover } from '../domain/handover';
 import { caseViewQuery, decideDisputeUpdate, disputeViewQuery, handoverResponseUpdate, handoverViewQuery, performActionUpdate, startHandoverUpdate } from '../domain/messages';
 import { handoverContent } from './support/handover-content';
 import { isFrom, sentBy } from './support/mail';
 import { skipTo } from './support/time';
-import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
+import { refused } from './support/refusals';
+import { actor, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
 let h: WorkflowHarness;
 before(async () => {
@@ -26,7 +25,6 @@ after(async () => {
 });
 
 type Handle = Awaited<ReturnType<WorkflowHarness['startCase']>>['handle'];
-const actor = (unit: string, role: Actor['role'] = 'handlaggare'): Actor => ({ sub: `${unit}-1`, role, unit });
 
 async function send(handle: Handle, request: Partial<StartHandover> = {}) {
   return handle.executeUpdate(startHandoverUpdate, {
@@ -37,15 +35,6 @@ const respond = (workflowId: string, unit: string, response: HandoverResponse) =
   h.env.client.workflow.getHandle(workflowId).executeUpdate(handoverResponseUpdate, { args: [{ actor: actor(unit), response }] });
 const act = (handle: Handle, unit: string, action: CaseAction) => handle.executeUpdate(performActionUpdate, { args: [{ actor: actor(unit), action }] });
 
-async function refused(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => assert.fail('the request was accepted'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof WorkflowUpdateFailedError, `expected an update failure, got ${String(error)}`);
-  assert.ok(error.cause instanceof ApplicationFailure);
-  return error.cause;
-}
 
 /** A child case at mottagningen without known violence: no handover or meeting of its own. */
 const quietCase = () => h.startCase({ kind: 'barn' });

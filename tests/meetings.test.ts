@@ -3,14 +3,13 @@
 // cannot be marked held without its outcome, and the outcome's tasks remind and escalate.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import type { Actor, CaseView } from '../domain/case';
+import type { CaseView } from '../domain/case';
 import type { MeetingAction } from '../domain/meeting';
 import { caseViewQuery, meetingActionUpdate, meetingViewQuery } from '../domain/messages';
 import { isFrom, sentBy } from './support/mail';
 import { skipTo } from './support/time';
-import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
+import { refused } from './support/refusals';
+import { actor, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
 let h: WorkflowHarness;
 before(async () => {
@@ -25,7 +24,6 @@ after(async () => {
 });
 
 type Handle = Awaited<ReturnType<WorkflowHarness['startCase']>>['handle'];
-const actor = (unit: string, role: Actor['role'] = 'handlaggare'): Actor => ({ sub: `${unit}-1`, role, unit });
 
 const meetingWorkflowId = (caseRef: string, n = 1) => `arende-${caseRef}:planeringsmote-m${n}`;
 const meeting = (workflowId: string) => h.env.client.workflow.getHandle(workflowId);
@@ -33,15 +31,6 @@ const act = (workflowId: string, unit: string, action: MeetingAction) =>
   meeting(workflowId).executeUpdate(meetingActionUpdate, { args: [{ actor: actor(unit), action }] });
 const viewOf = (workflowId: string) => meeting(workflowId).query(meetingViewQuery);
 
-async function refused(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => assert.fail('the request was accepted'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof WorkflowUpdateFailedError, `expected an update failure, got ${String(error)}`);
-  assert.ok(error.cause instanceof ApplicationFailure);
-  return error.cause;
-}
 
 /** The case view once `done` holds: a child tells its case by a signal, a moment later. */
 async function caseViewWhen(handle: Handle, done: (view: CaseView) => boolean): Promise<CaseView> {

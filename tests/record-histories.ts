@@ -9,7 +9,7 @@ import type { CaseAction } from '../domain/case';
 import { decideDisputeUpdate, handoverResponseUpdate, meetingActionUpdate, performActionUpdate, startHandoverUpdate } from '../domain/messages';
 import { handoverContent } from './support/handover-content';
 import { DAY, skipBy } from './support/time';
-import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
+import { actor, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
 const out = path.join(import.meta.dirname, 'fixtures', 'histories');
 
@@ -31,7 +31,6 @@ async function save(h: WorkflowHarness, name: string, workflowId: string) {
   console.log(`recorded ${name}: ${history.events?.length} events`);
 }
 
-const actor = (unit: string, role: 'handlaggare' | 'sektorchef' = 'handlaggare') => ({ sub: `${unit}-1`, role, unit });
 
 const h = await startWorkflowHarness();
 try {

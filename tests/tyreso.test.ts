@@ -21,15 +21,7 @@ after(async () => {
 });
 
 type Who = Parameters<ApiHarness['token']>[0];
-async function call(method: 'GET' | 'POST', url: string, caller: Who, payload?: unknown) {
-  const response = await h.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${await h.token(caller)}` },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  return { status: response.statusCode, body: response.json() as Record<string, any> };
-}
+const call: ApiHarness['callAs'] = (...args) => h.callAs(...args);
 const mottagning: Who = { unit: 'mottagning' };
 const rvt: Who = { unit: 'rvt' };
 const resursenhet: Who = { unit: 'resursenhet' };

@@ -21,7 +21,7 @@ import type { RaiseDispute } from '../domain/dispute';
 import { caseFailure } from '../domain/failures';
 import type { StartHandover } from '../domain/handover';
 import type { DeadlineKey, Rules, Trigger } from '../domain/rules';
-import { buildDeadline, type DeadlineSpec, type PlannedMoments } from './deadline-tracker';
+import { buildDeadline, closeDeadline, timingOverrides, timingSpec, type DeadlineSpec, type PlannedMoments } from './deadline-tracker';
 
 export type { DeadlineSpec, PlannedMoments };
 
@@ -174,7 +174,7 @@ export class CaseModel {
     const { state } = this;
     const closeStep = () => {
       const deadline = this.stepDeadlineOf(action);
-      if (deadline) this.close(deadline, 'done', now);
+      if (deadline) closeDeadline(deadline, 'done', now);
     };
     let summary = actionLabels[action.type];
     switch (action.type) {
@@ -212,7 +212,7 @@ export class CaseModel {
         summary = action.beslut === 'insatser' ? 'Utredningen avslutad med beslut om insatser' : 'Utredningen avslutad utan insatser';
         break;
       case 'erbjudande':
-        for (const deadline of this.openDeadlines().filter((d) => d.key === 'utovare.erbjudande')) this.close(deadline, 'done', now);
+        for (const deadline of this.openDeadlines().filter((d) => d.key === 'utovare.erbjudande')) closeDeadline(deadline, 'done', now);
         this.addInsats(this.insatsKindOf(action), action.utforare, actor.unit, now);
         state.phase = 'insatser';
         summary = `Erbjudande om stöd (${action.erbjudande}) registrerat, svar: ${action.svar}`;
@@ -223,14 +223,14 @@ export class CaseModel {
         break;
       case 'uppfoljning': {
         const insats = state.insatser.find((i) => i.id === action.insatsId)!;
-        for (const deadline of this.openDeadlines().filter((d) => d.insatsId === insats.id)) this.close(deadline, 'done', now);
+        for (const deadline of this.openDeadlines().filter((d) => d.insatsId === insats.id)) closeDeadline(deadline, 'done', now);
         insats.followUps += 1;
         summary = `Uppföljning av insats ${insats.id} registrerad`;
         break;
       }
       case 'avsluta_insats': {
         const insats = state.insatser.find((i) => i.id === action.insatsId)!;
-        for (const deadline of this.openDeadlines().filter((d) => d.insatsId === insats.id)) this.close(deadline, 'cancelled', now);
+        for (const deadline of this.openDeadlines().filter((d) => d.insatsId === insats.id)) closeDeadline(deadline, 'cancelled', now);
         insats.endedAt = now;
         summary = `Insats ${insats.id} avslutad`;
         break;
@@ -252,7 +252,7 @@ export class CaseModel {
     }
     for (const [spec, moments] of planned.deadlines) this.addDeadline(spec, moments, now);
     if (state.phase === 'avslutad') {
-      for (const deadline of this.openDeadlines()) this.close(deadline, 'cancelled', now);
+      for (const deadline of this.openDeadlines()) closeDeadline(deadline, 'cancelled', now);
       state.closedAt = now;
     }
     state.events.push({ at: now, type: action.type, unit: actor.unit, by: actor.sub, summary });
@@ -274,11 +274,8 @@ export class CaseModel {
       target: trigger.to,
       trigger: trigger.id,
       startAt: this.state.receivedAt,
-      duration: trigger.timing.duration,
-      counting: trigger.timing.counting,
       legal: trigger.legal,
-      ...(trigger.timing.reminders ? { reminders: trigger.timing.reminders } : {}),
-      ...(trigger.timing.escalation ? { escalation: trigger.timing.escalation } : {}),
+      ...timingSpec(trigger.timing),
     };
   }
 
@@ -348,7 +345,7 @@ export class CaseModel {
     };
     this.state.handovers.push(handover);
     for (const duty of this.openDeadlines().filter((d) => d.key === 'overlamning' && d.target === request.to && d.unit === request.actor.unit)) {
-      this.close(duty, 'done', now);
+      closeDeadline(duty, 'done', now);
     }
     this.involve(request.to);
     this.state.events.push({ at: now, type: 'overlamning', unit: request.actor.unit, by: request.actor.sub, summary: `Överlämning ${id} skickad till ${request.to}` });
@@ -489,8 +486,7 @@ export class CaseModel {
       duration: rule.duration,
       counting: rule.counting,
       legal: rule.legal,
-      ...(rule.reminders ? { reminders: rule.reminders } : {}),
-      ...(rule.escalation ? { escalation: rule.escalation } : {}),
+      ...timingOverrides(rule),
     };
   }
 
@@ -524,11 +520,6 @@ export class CaseModel {
 
   private involve(unit: string): void {
     if (!this.state.involvedUnits.includes(unit)) this.state.involvedUnits.push(unit);
-  }
-
-  close(deadline: Deadline, status: 'done' | 'cancelled', now: string): void {
-    deadline.status = status;
-    deadline.closedAt = now;
   }
 
   private stepDeadlineOf(action: CaseAction): Deadline | undefined {

@@ -37,11 +37,11 @@ import {
   WaitingUnitsAttr,
 } from '../domain/search-attributes';
 import { CaseModel, type DeadlineSpec, type PlannedMoments } from './case-model';
-import { DeadlineTracker, planMoments } from './deadline-tracker';
+import { DeadlineTracker, planMoments, timingOverrides } from './deadline-tracker';
 import { disputeWorkflow } from './dispute-workflow';
 import { handoverWorkflow } from './handover-workflow';
 import { meetingWorkflow } from './meeting-workflow';
-import { validated } from './validated';
+import { setCheckedUpdate } from './validated';
 
 export interface CaseWorkflowResult {
   caseRef: string;
@@ -122,83 +122,73 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
     return model.view(Date.now());
   });
 
-  setHandler(
-    performActionUpdate,
-    async (raw) => {
-      return lock.runExclusive(async () => {
-        const request = ActionRequestSchema.parse(raw);
-        // State may have moved while this update waited for the lock: check again.
-        model.check(request);
-        const now = nowIso();
-        const plan = model.plan(request, now);
-        const deadlines: [DeadlineSpec, PlannedMoments][] = [];
-        for (const spec of plan.deadlines) deadlines.push([spec, await planMoments(rules, spec)]);
-        let extension: PlannedMoments | undefined;
-        if (plan.extension) {
-          const current = model.state.deadlines.find((d) => d.id === plan.extension!.deadlineId)!;
-          const moved = { counting: current.counting, startAt: now, duration: current.duration, ...specOverrides(rules, current) };
-          extension = await planMoments(rules, moved, { dueDate: plan.extension.dueDate });
-        }
-        model.apply(request, now, { deadlines, ...(extension ? { extension } : {}) });
-        if (request.action.type === 'aterkalla_samtycke') {
-          await withdraw(model.pendingUnderConsent(request.action.samtyckeId), 'Samtycket har återkallats');
-        }
-        if (model.closed) await withdraw(model.openChildren(), 'Ärendet har avslutats');
-        publish();
-        tracker.watch(model.openDeadlines());
-        return model.view(Date.now());
-      });
+  setCheckedUpdate(performActionUpdate, {
+    schema: ActionRequestSchema,
+    lock,
+    check: (request) => model.check(request),
+    handle: async (request) => {
+      const now = nowIso();
+      const plan = model.plan(request, now);
+      const deadlines: [DeadlineSpec, PlannedMoments][] = [];
+      for (const spec of plan.deadlines) deadlines.push([spec, await planMoments(rules, spec)]);
+      let extension: PlannedMoments | undefined;
+      if (plan.extension) {
+        const current = model.state.deadlines.find((d) => d.id === plan.extension!.deadlineId)!;
+        const moved = { counting: current.counting, startAt: now, duration: current.duration, ...specOverrides(rules, current) };
+        extension = await planMoments(rules, moved, { dueDate: plan.extension.dueDate });
+      }
+      model.apply(request, now, { deadlines, ...(extension ? { extension } : {}) });
+      if (request.action.type === 'aterkalla_samtycke') {
+        await withdraw(model.pendingUnderConsent(request.action.samtyckeId), 'Samtycket har återkallats');
+      }
+      if (model.closed) await withdraw(model.openChildren(), 'Ärendet har avslutats');
+      publish();
+      tracker.watch(model.openDeadlines());
+      return model.view(Date.now());
     },
-    { validator: (raw) => model.check(validated(ActionRequestSchema, raw)) },
-  );
+  });
 
-  setHandler(
-    startHandoverUpdate,
-    async (raw) => {
-      return lock.runExclusive(async () => {
-        const request = StartHandoverSchema.parse(raw);
-        model.checkHandover(request);
-        const { id, workflowId } = model.nextChild('overlamning');
-        await startChild(handoverWorkflow, {
-          ...childOptions,
-          workflowId,
-          args: [
-            {
-              caseRef: model.state.caseRef,
-              handoverId: id,
-              parentWorkflowId: caseId,
-              from: request.actor.unit,
-              to: request.to,
-              receiverKind: request.receiverKind,
-              content: request.content,
-              ...(request.legalGround ? { legalGround: request.legalGround } : {}),
-              sentBy: request.actor.sub,
-              rules,
-              protectedCase: model.state.flags.skyddadeUppgifter || request.content.skyddadeUppgifter !== 'nej',
-            },
-          ],
-        });
-        model.addHandover(request, nowIso());
-        publish();
-        return { handoverId: id, workflowId };
+  setCheckedUpdate(startHandoverUpdate, {
+    schema: StartHandoverSchema,
+    lock,
+    check: (request) => model.checkHandover(request),
+    handle: async (request) => {
+      const { id, workflowId } = model.nextChild('overlamning');
+      await startChild(handoverWorkflow, {
+        ...childOptions,
+        workflowId,
+        args: [
+          {
+            caseRef: model.state.caseRef,
+            handoverId: id,
+            parentWorkflowId: caseId,
+            from: request.actor.unit,
+            to: request.to,
+            receiverKind: request.receiverKind,
+            content: request.content,
+            ...(request.legalGround ? { legalGround: request.legalGround } : {}),
+            sentBy: request.actor.sub,
+            rules,
+            protectedCase: model.state.flags.skyddadeUppgifter || request.content.skyddadeUppgifter !== 'nej',
+          },
+        ],
       });
+      model.addHandover(request, nowIso());
+      publish();
+      return { handoverId: id, workflowId };
     },
-    { validator: (raw) => model.checkHandover(validated(StartHandoverSchema, raw)) },
-  );
+  });
 
-  setHandler(
-    raiseDisputeUpdate,
-    async (raw) => {
-      return lock.runExclusive(async () => {
-        const request = RaiseDisputeSchema.parse(raw);
-        model.checkDispute(request);
-        const dispute = await startDispute(request);
-        publish();
-        return { disputeId: dispute.id, workflowId: dispute.workflowId };
-      });
+  setCheckedUpdate(raiseDisputeUpdate, {
+    schema: RaiseDisputeSchema,
+    lock,
+    check: (request) => model.checkDispute(request),
+    handle: async (request) => {
+      const dispute = await startDispute(request);
+      publish();
+      return { disputeId: dispute.id, workflowId: dispute.workflowId };
     },
-    { validator: (raw) => model.checkDispute(validated(RaiseDisputeSchema, raw)) },
-  );
+  });
 
   setHandler(childChangedSignal, async (change) => {
     await lock.runExclusive(async () => {
@@ -267,5 +257,5 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
 /** Reminders and escalation of the rule behind a deadline, for planning a moved due moment. */
 function specOverrides(rules: Rules, deadline: Deadline): Pick<DeadlineSpec, 'reminders' | 'escalation'> {
   const rule = deadline.key in rules.deadlines ? rules.deadlines[deadline.key as keyof Rules['deadlines']] : undefined;
-  return { ...(rule?.reminders ? { reminders: rule.reminders } : {}), ...(rule?.escalation ? { escalation: rule.escalation } : {}) };
+  return timingOverrides(rule ?? {});
 }

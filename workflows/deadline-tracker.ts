@@ -5,7 +5,7 @@ import { condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NotificationInput } from '../activities/notification-message';
 import { alertKey, type Deadline } from '../domain/case';
-import { escalationChain, reminderOffsets, type EscalationStep, type Rules } from '../domain/rules';
+import { escalationChain, reminderOffsets, type EscalationStep, type Rules, type Timing } from '../domain/rules';
 
 export const { planDeadline, sendNotification } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -57,6 +57,11 @@ export function timingOverrides(timing: { reminders?: string[] | undefined; esca
   return { ...(timing.reminders ? { reminders: timing.reminders } : {}), ...(timing.escalation ? { escalation: timing.escalation } : {}) };
 }
 
+/** A deadline spec's clock from a timing rule: its duration, counting, reminders and escalation. */
+export function timingSpec(timing: Timing): Pick<DeadlineSpec, 'duration' | 'counting' | 'reminders' | 'escalation'> {
+  return { duration: timing.duration, counting: timing.counting, ...timingOverrides(timing) };
+}
+
 /** A new open deadline: announced to its unit at once, then reminded and escalated as planned. */
 export function buildDeadline(id: string, spec: DeadlineSpec, moments: PlannedMoments, now: string): Deadline {
   return {
@@ -80,6 +85,37 @@ export function buildDeadline(id: string, spec: DeadlineSpec, moments: PlannedMo
     alerts: [{ kind: 'ny_uppgift', index: 0, at: now, to: 'enhet' }, ...moments.alerts],
     sent: [],
   };
+}
+
+/** Closes an open deadline: done, or cancelled because it is no longer needed. */
+export function closeDeadline(deadline: Deadline, status: 'done' | 'cancelled', now: string): void {
+  deadline.status = status;
+  deadline.closedAt = now;
+}
+
+/** The deadlines of a handover, meeting or dispute, numbered d1, d2, … in the order they are added. */
+export class TaskList {
+  constructor(
+    readonly all: Deadline[],
+    private readonly rules: Rules,
+  ) {}
+
+  open(): Deadline[] {
+    return this.all.filter((d) => d.status === 'open');
+  }
+
+  /** Plans and adds a deadline. Its id is taken after the activity: another handler may have added one meanwhile. */
+  async add(spec: DeadlineSpec, due?: { dueDate?: string; dueAt?: string }): Promise<Deadline> {
+    const moments = await planMoments(this.rules, spec, due);
+    const deadline = buildDeadline(`d${this.all.length + 1}`, spec, moments, new Date().toISOString());
+    this.all.push(deadline);
+    return deadline;
+  }
+
+  /** Closes the open deadlines that match. */
+  close(match: (deadline: Deadline) => boolean, status: 'done' | 'cancelled', now: string): void {
+    for (const deadline of this.open()) if (match(deadline)) closeDeadline(deadline, status, now);
+  }
 }
 
 export interface TrackerContext {

@@ -6,9 +6,9 @@ import { DecideDisputeSchema, DisputeWorkflowInputSchema, type DecideDispute, ty
 import { caseFailure } from '../domain/failures';
 import { decideDisputeUpdate, disputeViewQuery, withdrawSignal } from '../domain/messages';
 import { SECTOR_UNIT } from '../domain/organisation';
-import { buildDeadline, DeadlineTracker, planMoments, timingOverrides, type DeadlineSpec } from './deadline-tracker';
+import { DeadlineTracker, TaskList, timingSpec } from './deadline-tracker';
 import { publishItem, reportToCase } from './item-visibility';
-import { validated } from './validated';
+import { setCheckedUpdate } from './validated';
 
 export interface DisputeResult {
   disputeId: string;
@@ -41,6 +41,7 @@ export async function disputeWorkflow(args: DisputeWorkflowInput): Promise<Dispu
       deadlines: view.tasks,
       summary: `Tvist ${input.disputeId} om ${input.subject.typ} ${input.subject.id} mellan ${input.parties.join(', ')}`,
     });
+  const tasks = new TaskList(view.tasks, rules);
   const tracker = new DeadlineTracker({ caseRef: input.caseRef, protectedCase: () => input.protectedCase, onEscalated: publish });
 
   const check = ({ actor }: DecideDispute) => {
@@ -49,52 +50,46 @@ export async function disputeWorkflow(args: DisputeWorkflowInput): Promise<Dispu
   };
 
   setHandler(disputeViewQuery, () => view);
-  setHandler(
-    decideDisputeUpdate,
-    async (raw) =>
-      lock.runExclusive(async () => {
-        const request = DecideDisputeSchema.parse(raw);
-        check(request);
-        const now = nowIso();
-        view.decision = { by: request.actor.sub, at: now, text: request.beslut, ...(request.ansvarigEnhet ? { ansvarigEnhet: request.ansvarigEnhet } : {}) };
-        view.status = 'avgjord';
-        for (const task of view.tasks) if (task.status === 'open') Object.assign(task, { status: 'done', closedAt: now });
-        publish();
-        await reportToCase(input.parentWorkflowId, { kind: 'tvist', id: input.disputeId, status: 'avgjord', at: now, unit: request.actor.unit, by: request.actor.sub, text: request.beslut });
-        // Every unit in the case learns that there is a decision; the decision itself stays in the system.
-        for (const unit of input.involvedUnits) {
-          await tracker.notify({ key: `beslut.${unit}`, kind: 'meddelande', to: 'enhet', unit, title: 'Sektorchefen har avgjort en tvist i ärendet' });
-        }
-        return view;
-      }),
-    { validator: (raw) => check(validated(DecideDisputeSchema, raw)) },
-  );
+  setCheckedUpdate(decideDisputeUpdate, {
+    schema: DecideDisputeSchema,
+    lock,
+    check,
+    handle: async (request) => {
+      const now = nowIso();
+      view.decision = { by: request.actor.sub, at: now, text: request.beslut, ...(request.ansvarigEnhet ? { ansvarigEnhet: request.ansvarigEnhet } : {}) };
+      view.status = 'avgjord';
+      tasks.close(() => true, 'done', now);
+      publish();
+      await reportToCase(input.parentWorkflowId, { kind: 'tvist', id: input.disputeId, status: 'avgjord', at: now, unit: request.actor.unit, by: request.actor.sub, text: request.beslut });
+      // Every unit in the case learns that there is a decision; the decision itself stays in the system.
+      for (const unit of input.involvedUnits) {
+        await tracker.notify({ key: `beslut.${unit}`, kind: 'meddelande', to: 'enhet', unit, title: 'Sektorchefen har avgjort en tvist i ärendet' });
+      }
+      return view;
+    },
+  });
 
   setHandler(withdrawSignal, async () => {
     await lock.runExclusive(async () => {
       if (view.status !== 'vantar_beslut') return;
       const now = nowIso();
       view.status = 'installd';
-      for (const task of view.tasks) if (task.status === 'open') Object.assign(task, { status: 'cancelled', closedAt: now });
+      tasks.close(() => true, 'cancelled', now);
       publish();
     });
   });
 
-  const spec: DeadlineSpec = {
-    key: 'tvist',
-    title: 'Tvist mellan enheter att avgöra',
-    unit: SECTOR_UNIT,
-    trigger: 'tvist',
-    startAt: view.raisedAt,
-    duration: rules.disputes.decision.duration,
-    counting: rules.disputes.decision.counting,
-    legal: rules.disputes.legal,
-    ...timingOverrides(rules.disputes.decision),
-  };
   // A decision waits for the deadline to be planned: it must close it, not precede it.
   await lock.runExclusive(async () => {
-    const moments = await planMoments(rules, spec);
-    view.tasks.push(buildDeadline('d1', spec, moments, nowIso()));
+    await tasks.add({
+      key: 'tvist',
+      title: 'Tvist mellan enheter att avgöra',
+      unit: SECTOR_UNIT,
+      trigger: 'tvist',
+      startAt: view.raisedAt,
+      legal: rules.disputes.legal,
+      ...timingSpec(rules.disputes.decision),
+    });
     publish();
     tracker.watch(view.tasks);
   });

@@ -2,7 +2,6 @@
 // for more information, or rejects; silence is reminded and escalated like any deadline.
 import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
-import type { Deadline } from '../domain/case';
 import type { HandoverStatus } from '../domain/child-status';
 import { caseFailure } from '../domain/failures';
 import {
@@ -13,9 +12,9 @@ import {
   type HandoverWorkflowInput,
 } from '../domain/handover';
 import { handoverResponseUpdate, handoverViewQuery, withdrawSignal } from '../domain/messages';
-import { buildDeadline, DeadlineTracker, planMoments, timingOverrides, type DeadlineSpec } from './deadline-tracker';
+import { DeadlineTracker, TaskList, timingSpec } from './deadline-tracker';
 import { publishItem, reportToCase } from './item-visibility';
-import { validated } from './validated';
+import { setCheckedUpdate } from './validated';
 
 export interface HandoverResult {
   handoverId: string;
@@ -78,20 +77,7 @@ export async function handoverWorkflow(args: HandoverWorkflowInput): Promise<Han
     extras: (deadline, alert) => (external && deadline.key === 'kvittens' && alert.to === 'enhet' ? { receiptFor: view.workflowId } : {}),
   });
 
-  const addTask = async (spec: DeadlineSpec) => {
-    const moments = await planMoments(rules, spec);
-    const deadline = buildDeadline(`d${view.tasks.length + 1}`, spec, moments, nowIso());
-    view.tasks.push(deadline);
-    return deadline;
-  };
-  const closeTasks = (key: Deadline['key'] | 'all', status: 'done' | 'cancelled', now: string) => {
-    for (const task of view.tasks) {
-      if (task.status === 'open' && (key === 'all' || task.key === key)) {
-        task.status = status;
-        task.closedAt = now;
-      }
-    }
-  };
+  const tasks = new TaskList(view.tasks, rules);
 
   const check = ({ actor, response }: HandoverResponseRequest) => {
     if (!pending.includes(view.status)) throw caseFailure('FEL_FAS', `Överlämningen är redan ${statusLabels[view.status]}`);
@@ -115,63 +101,58 @@ export async function handoverWorkflow(args: HandoverWorkflowInput): Promise<Han
     const now = nowIso();
     view.status = status;
     view.closedAt = now;
-    closeTasks('all', status === 'kvitterad' ? 'done' : 'cancelled', now);
+    tasks.close(() => true, status === 'kvitterad' ? 'done' : 'cancelled', now);
     if (status !== 'aterkallad') await reportToCase(input.parentWorkflowId, { kind: 'overlamning', id: input.handoverId, status, at: now, unit, by, ...(text ? { text } : {}) });
     finished = true;
   };
 
   setHandler(handoverViewQuery, () => view);
 
-  setHandler(
-    handoverResponseUpdate,
-    async (raw) =>
-      lock.runExclusive(async () => {
-        const request = HandoverResponseRequestSchema.parse(raw);
-        check(request);
-        const { actor, response } = request;
-        const now = nowIso();
-        switch (response.typ) {
-          case 'kvittera':
-            view.acknowledgedAt = now;
-            view.thread.push({ at: now, typ: 'kvitterad', unit: actor.unit });
-            await finish('kvitterad', actor.unit, actor.sub);
-            break;
-          case 'avvisa':
-            view.thread.push({ at: now, typ: 'avvisad', unit: actor.unit, text: response.skal });
-            await finish('avvisad', actor.unit, actor.sub, response.skal);
-            break;
-          case 'begar_komplettering':
-            // The receiver's own clock keeps running: only the sender gets a new task.
-            await addTask({
-              key: 'komplettering',
-              title: 'Begäran om komplettering av överlämning att besvara',
-              unit: input.from,
-              trigger: 'begar_komplettering',
-              startAt: now,
-              duration: rules.handovers.answer.duration,
-              counting: rules.handovers.answer.counting,
-              legal: rules.handovers.legal,
-              ...timingOverrides(rules.handovers.answer),
-            });
-            view.status = 'komplettering_begard';
-            waitingSince = now;
-            view.thread.push({ at: now, typ: 'komplettering_begard', unit: actor.unit, text: response.fraga });
-            await reportToCase(input.parentWorkflowId, { kind: 'overlamning', id: input.handoverId, status: view.status, at: now, unit: actor.unit, by: actor.sub });
-            break;
-          case 'besvara_komplettering':
-            closeTasks('komplettering', 'done', now);
-            view.status = 'komplettering_besvarad';
-            waitingSince = view.sentAt;
-            view.thread.push({ at: now, typ: 'komplettering_besvarad', unit: actor.unit, text: response.svar });
-            await reportToCase(input.parentWorkflowId, { kind: 'overlamning', id: input.handoverId, status: view.status, at: now, unit: actor.unit, by: actor.sub });
-            break;
-        }
-        publish();
-        tracker.watch(view.tasks);
-        return view;
-      }),
-    { validator: (raw) => check(validated(HandoverResponseRequestSchema, raw)) },
-  );
+  setCheckedUpdate(handoverResponseUpdate, {
+    schema: HandoverResponseRequestSchema,
+    lock,
+    check,
+    handle: async ({ actor, response }) => {
+      const now = nowIso();
+      switch (response.typ) {
+        case 'kvittera':
+          view.acknowledgedAt = now;
+          view.thread.push({ at: now, typ: 'kvitterad', unit: actor.unit });
+          await finish('kvitterad', actor.unit, actor.sub);
+          break;
+        case 'avvisa':
+          view.thread.push({ at: now, typ: 'avvisad', unit: actor.unit, text: response.skal });
+          await finish('avvisad', actor.unit, actor.sub, response.skal);
+          break;
+        case 'begar_komplettering':
+          // The receiver's own clock keeps running: only the sender gets a new task.
+          await tasks.add({
+            key: 'komplettering',
+            title: 'Begäran om komplettering av överlämning att besvara',
+            unit: input.from,
+            trigger: 'begar_komplettering',
+            startAt: now,
+            legal: rules.handovers.legal,
+            ...timingSpec(rules.handovers.answer),
+          });
+          view.status = 'komplettering_begard';
+          waitingSince = now;
+          view.thread.push({ at: now, typ: 'komplettering_begard', unit: actor.unit, text: response.fraga });
+          await reportToCase(input.parentWorkflowId, { kind: 'overlamning', id: input.handoverId, status: view.status, at: now, unit: actor.unit, by: actor.sub });
+          break;
+        case 'besvara_komplettering':
+          tasks.close((t) => t.key === 'komplettering', 'done', now);
+          view.status = 'komplettering_besvarad';
+          waitingSince = view.sentAt;
+          view.thread.push({ at: now, typ: 'komplettering_besvarad', unit: actor.unit, text: response.svar });
+          await reportToCase(input.parentWorkflowId, { kind: 'overlamning', id: input.handoverId, status: view.status, at: now, unit: actor.unit, by: actor.sub });
+          break;
+      }
+      publish();
+      tracker.watch(view.tasks);
+      return view;
+    },
+  });
 
   setHandler(withdrawSignal, async ({ reason }) => {
     await lock.runExclusive(async () => {
@@ -187,17 +168,15 @@ export async function handoverWorkflow(args: HandoverWorkflowInput): Promise<Han
 
   // Answers wait for the first task: they must not see a handover without its clock.
   await lock.runExclusive(async () => {
-    await addTask({
+    await tasks.add({
       key: 'kvittens',
       title: external ? 'Bekräfta mottagen överlämning från socialtjänsten' : 'Överlämning att kvittera',
       unit: input.to,
       ...(external ? { managerUnit: input.from } : {}),
       trigger: 'overlamning',
       startAt: view.sentAt,
-      duration: rules.handovers.acknowledge.duration,
-      counting: rules.handovers.acknowledge.counting,
       legal: rules.handovers.legal,
-      ...timingOverrides(rules.handovers.acknowledge),
+      ...timingSpec(rules.handovers.acknowledge),
     });
     publish();
     tracker.watch(view.tasks);

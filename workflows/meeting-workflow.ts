@@ -2,13 +2,12 @@
 // attendance confirmed by every unit, held only with an outcome whose tasks are tracked.
 import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
-import type { Deadline } from '../domain/case';
 import { caseFailure } from '../domain/failures';
 import { meetingActionUpdate, meetingViewQuery, withdrawSignal } from '../domain/messages';
 import { MeetingActionRequestSchema, MeetingWorkflowInputSchema, type MeetingActionRequest, type MeetingView, type MeetingWorkflowInput } from '../domain/meeting';
-import { buildDeadline, DeadlineTracker, planMoments, timingOverrides, type DeadlineSpec } from './deadline-tracker';
+import { DeadlineTracker, TaskList, timingOverrides, timingSpec } from './deadline-tracker';
 import { publishItem, reportToCase } from './item-visibility';
-import { validated } from './validated';
+import { setCheckedUpdate } from './validated';
 
 export interface MeetingResult {
   meetingId: string;
@@ -33,7 +32,8 @@ export async function meetingWorkflow(args: MeetingWorkflowInput): Promise<Meeti
     tasks: [],
   };
   let waitingSince = input.startAt;
-  const open = () => view.tasks.filter((t) => t.status === 'open');
+  const tasks = new TaskList(view.tasks, rules);
+  const open = () => tasks.open();
 
   const publish = () => {
     const waitingFor = view.status === 'ej_bokat' ? 'bokning' : view.status === 'bokat' ? 'mote' : 'uppgift';
@@ -48,17 +48,6 @@ export async function meetingWorkflow(args: MeetingWorkflowInput): Promise<Meeti
   };
   const tracker = new DeadlineTracker({ caseRef: input.caseRef, protectedCase: () => input.protectedCase, onEscalated: publish });
 
-  const addTask = async (spec: DeadlineSpec, due?: { dueDate?: string; dueAt?: string }): Promise<Deadline> => {
-    // The id is taken after the activity: another handler may have added a task meanwhile.
-    const moments = await planMoments(rules, spec, due);
-    const deadline = buildDeadline(`d${view.tasks.length + 1}`, spec, moments, nowIso());
-    view.tasks.push(deadline);
-    return deadline;
-  };
-  const close = (task: Deadline, status: 'done' | 'cancelled', now: string) => {
-    task.status = status;
-    task.closedAt = now;
-  };
   const base = (now: string) => ({ trigger: input.trigger, startAt: now, legal: input.legal, counting: 'kalenderdagar' as const, duration: 'P0D' });
 
   const check = ({ actor, action }: MeetingActionRequest) => {
@@ -101,81 +90,76 @@ export async function meetingWorkflow(args: MeetingWorkflowInput): Promise<Meeti
   };
 
   setHandler(meetingViewQuery, () => view);
-  setHandler(
-    meetingActionUpdate,
-    async (raw) =>
-      lock.runExclusive(async () => {
-        const request = MeetingActionRequestSchema.parse(raw);
-        check(request);
-        const { actor, action } = request;
-        const now = nowIso();
-        switch (action.typ) {
-          case 'boka': {
-            // A new time asks every unit again.
-            for (const task of open().filter((t) => t.key === 'deltagande')) close(task, 'cancelled', now);
-            const tasks: Deadline[] = [];
-            for (const unit of input.units.filter((u) => u !== input.organiser)) {
-              tasks.push(
-                await addTask(
-                  { ...base(now), key: 'deltagande', title: 'Bekräfta deltagande i gemensamt planeringsmöte', unit, reminders: rules.meetings.attendanceReminders, escalation: [{ to: 'enhetschef', after: 'PT0S' }] },
-                  { dueAt: action.tid },
-                ),
-              );
-            }
-            view.bookedFor = action.tid;
-            view.attendance = input.units.map((unit) => (unit === input.organiser ? { unit, confirmedAt: now } : { unit }));
-            if (view.status === 'ej_bokat') waitingSince = now;
-            view.status = 'bokat';
-            await reportToCase(input.parentWorkflowId, { kind: 'planeringsmote', id: input.meetingId, status: 'bokat', at: now, unit: actor.unit, by: actor.sub });
-            break;
-          }
-          case 'bekrafta_deltagande':
-            view.attendance.find((a) => a.unit === actor.unit)!.confirmedAt = now;
-            for (const task of open().filter((t) => t.key === 'deltagande' && t.unit === actor.unit)) close(task, 'done', now);
-            break;
-          case 'registrera_utfall': {
-            for (const task of open()) close(task, task.key === 'planeringsmote' ? 'done' : 'cancelled', now);
-            const ansvar = [];
-            for (const item of action.ansvar) {
-              const task = await addTask(
-                { ...base(now), key: 'motesuppgift', title: 'Uppgift enligt ansvarsfördelning från gemensamt planeringsmöte', unit: item.enhet, ...timingOverrides(rules.meetings.tasks ?? {}) },
-                { dueDate: item.senast },
-              );
-              ansvar.push({ ...item, uppgiftId: task.id });
-            }
-            await addTask(
-              { ...base(now), key: 'uppfoljning', title: 'Uppföljning av gemensam planering', unit: input.organiser, ...timingOverrides(rules.meetings.tasks ?? {}) },
-              { dueDate: action.nastaUppfoljning },
+  setCheckedUpdate(meetingActionUpdate, {
+    schema: MeetingActionRequestSchema,
+    lock,
+    check,
+    handle: async ({ actor, action }) => {
+      const now = nowIso();
+      switch (action.typ) {
+        case 'boka': {
+          // A new time asks every unit again.
+          tasks.close((t) => t.key === 'deltagande', 'cancelled', now);
+          for (const unit of input.units.filter((u) => u !== input.organiser)) {
+            await tasks.add(
+              { ...base(now), key: 'deltagande', title: 'Bekräfta deltagande i gemensamt planeringsmöte', unit, reminders: rules.meetings.attendanceReminders, escalation: [{ to: 'enhetschef', after: 'PT0S' }] },
+              { dueAt: action.tid },
             );
-            view.outcome = { ansvar, nastaUppfoljning: action.nastaUppfoljning, recordedBy: actor.sub, recordedAt: now };
-            view.status = 'hallet';
-            waitingSince = now;
-            await reportToCase(input.parentWorkflowId, {
-              kind: 'planeringsmote',
-              id: input.meetingId,
-              status: 'hallet',
-              at: now,
-              unit: actor.unit,
-              by: actor.sub,
-              involve: [...new Set(action.ansvar.map((item) => item.enhet))],
-            });
-            break;
           }
-          case 'klarmarkera_uppgift':
-            close(view.tasks.find((t) => t.id === action.uppgiftId)!, 'done', now);
-            break;
+          view.bookedFor = action.tid;
+          view.attendance = input.units.map((unit) => (unit === input.organiser ? { unit, confirmedAt: now } : { unit }));
+          if (view.status === 'ej_bokat') waitingSince = now;
+          view.status = 'bokat';
+          await reportToCase(input.parentWorkflowId, { kind: 'planeringsmote', id: input.meetingId, status: 'bokat', at: now, unit: actor.unit, by: actor.sub });
+          break;
         }
-        publish();
-        tracker.watch(view.tasks);
-        return view;
-      }),
-    { validator: (raw) => check(validated(MeetingActionRequestSchema, raw)) },
-  );
+        case 'bekrafta_deltagande':
+          view.attendance.find((a) => a.unit === actor.unit)!.confirmedAt = now;
+          tasks.close((t) => t.key === 'deltagande' && t.unit === actor.unit, 'done', now);
+          break;
+        case 'registrera_utfall': {
+          tasks.close((t) => t.key === 'planeringsmote', 'done', now);
+          tasks.close(() => true, 'cancelled', now);
+          const ansvar = [];
+          for (const item of action.ansvar) {
+            const task = await tasks.add(
+              { ...base(now), key: 'motesuppgift', title: 'Uppgift enligt ansvarsfördelning från gemensamt planeringsmöte', unit: item.enhet, ...timingOverrides(rules.meetings.tasks ?? {}) },
+              { dueDate: item.senast },
+            );
+            ansvar.push({ ...item, uppgiftId: task.id });
+          }
+          await tasks.add(
+            { ...base(now), key: 'uppfoljning', title: 'Uppföljning av gemensam planering', unit: input.organiser, ...timingOverrides(rules.meetings.tasks ?? {}) },
+            { dueDate: action.nastaUppfoljning },
+          );
+          view.outcome = { ansvar, nastaUppfoljning: action.nastaUppfoljning, recordedBy: actor.sub, recordedAt: now };
+          view.status = 'hallet';
+          waitingSince = now;
+          await reportToCase(input.parentWorkflowId, {
+            kind: 'planeringsmote',
+            id: input.meetingId,
+            status: 'hallet',
+            at: now,
+            unit: actor.unit,
+            by: actor.sub,
+            involve: [...new Set(action.ansvar.map((item) => item.enhet))],
+          });
+          break;
+        }
+        case 'klarmarkera_uppgift':
+          tasks.close((t) => t.id === action.uppgiftId, 'done', now);
+          break;
+      }
+      publish();
+      tracker.watch(view.tasks);
+      return view;
+    },
+  });
 
   setHandler(withdrawSignal, async () => {
     await lock.runExclusive(async () => {
       const now = nowIso();
-      for (const task of open()) close(task, 'cancelled', now);
+      tasks.close(() => true, 'cancelled', now);
       if (view.status !== 'hallet') view.status = 'installt';
       publish();
     });
@@ -183,14 +167,12 @@ export async function meetingWorkflow(args: MeetingWorkflowInput): Promise<Meeti
 
   // Actions wait for the first task: they must not see a meeting without its clock.
   await lock.runExclusive(async () => {
-    await addTask({
+    await tasks.add({
       ...base(input.startAt),
       key: 'planeringsmote',
       title: 'Gemensamt planeringsmöte att boka och hålla',
       unit: input.organiser,
-      duration: input.timing.duration,
-      counting: input.timing.counting,
-      ...timingOverrides(input.timing),
+      ...timingSpec(input.timing),
     });
     publish();
     tracker.watch(view.tasks);

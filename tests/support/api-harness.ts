@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read as the client sees them */
 // The API on the real Temporal dev server with a real worker, SMTP server and database;
 // requests go through Fastify's inject.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -22,6 +23,8 @@ export interface ApiHarness {
   mail: MailCatcher;
   pool: pg.Pool;
   token(caller: Partial<Caller> & Pick<Caller, 'unit'>): Promise<string>;
+  /** A request as a user of a unit (a handläggare unless the role says otherwise); JSON back. */
+  callAs(method: 'GET' | 'POST', url: string, caller: Partial<Caller> & Pick<Caller, 'unit'>, payload?: unknown): Promise<{ status: number; body: Record<string, any> }>;
   close(): Promise<void>;
 }
 
@@ -46,12 +49,22 @@ export async function startApiHarness(options: { stuckAfter?: string } = {}): Pr
       rules: () => defaultRules,
     }),
   );
+  const token: ApiHarness['token'] = (caller) => signLocalToken({ sub: `${caller.unit}-user`, role: 'handlaggare', ...caller }, testSecret);
   return {
     app,
     env,
     mail,
     pool,
-    token: (caller) => signLocalToken({ sub: `${caller.unit}-user`, role: 'handlaggare', ...caller }, testSecret),
+    token,
+    async callAs(method, url, caller, payload) {
+      const response = await app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${await token(caller)}` },
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      });
+      return { status: response.statusCode, body: response.json() as Record<string, any> };
+    },
     async close() {
       await app.close();
       await worker.stop();

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type pg from 'pg';
 import { caseOpenedUpdate, caseViewQuery, disputeViewQuery, handoverViewQuery, meetingViewQuery } from '../../domain/messages';
-import type { CaseFlags, CaseKind, CaseView, CaseWorkflowInput, Deadline } from '../../domain/case';
+import type { Actor, CaseFlags, CaseKind, CaseView, CaseWorkflowInput, Deadline } from '../../domain/case';
 import { alertKey, caseWorkflowId } from '../../domain/case';
 import { defaultRules, type Rules } from '../../domain/rules';
 import { registerSearchAttributes } from '../../infra/search-attribute-registration';
@@ -15,6 +15,9 @@ import { openTestDatabase } from './database';
 import { startTestWorker } from './test-worker';
 
 export { workflowBundle } from './test-worker';
+
+/** A handläggare (or another role) of a unit, as the workflows receive callers. */
+export const actor = (unit: string, role: Actor['role'] = 'handlaggare'): Actor => ({ sub: `${unit}-1`, role, unit });
 
 export const noFlags: CaseFlags = { vald: 'nej', barnIHushallet: false, hedersrelaterat: false, skyddadeUppgifter: false };
 
