@@ -7,13 +7,15 @@ import { findUnit, SECTOR_UNIT, type Organisation } from '../domain/organisation
 import type { EscalationTarget } from '../domain/rules';
 import { planDeadline, type DeadlinePlan, type PlanDeadlineInput } from './deadline-planning';
 import type { NotificationLedger } from './notification-ledger';
-import { composeNotification, type NotificationInput } from './notification-message';
+import { composeDigest, nextDigestMoment, type DigestQueue } from './escalation-digest';
+import { composeDigestLine, composeNotification, type NotificationInput } from './notification-message';
 import type { ReceiptLinks } from './receipt-links';
 
 export interface ActivityDependencies {
   mailer: Transporter;
   ledger: NotificationLedger;
   receipts: ReceiptLinks;
+  digests: DigestQueue;
   organisation: Organisation;
   mailFrom: string;
   publicUrl: string;
@@ -25,6 +27,8 @@ export interface NotificationResult {
   recipient: string;
   /** True when an earlier attempt had already sent it. */
   duplicate: boolean;
+  /** True when it waits for the manager's next digest instead. */
+  queued?: boolean;
 }
 
 export function messageIdFor(key: string): string {
@@ -41,6 +45,11 @@ export function createActivities(deps: ActivityDependencies) {
       const { name, recipient } = recipientOf(deps.organisation, input.unit, input.to, input.managerUnit);
       const messageId = messageIdFor(input.key);
       if (await deps.ledger.alreadySent(input.key)) return { messageId, recipient, duplicate: true };
+      const context = { unitName: name, publicUrl: deps.publicUrl, timeZone: deps.timeZone };
+      if (input.digest) {
+        await deps.digests.queue({ key: input.key, recipient, line: composeDigestLine(input, context) });
+        return { messageId, recipient, duplicate: false, queued: true };
+      }
       let receiptUrl: string | undefined;
       if (input.receiptFor && input.dueAt) {
         const token = await deps.receipts.issue({
@@ -52,12 +61,32 @@ export function createActivities(deps: ActivityDependencies) {
         });
         receiptUrl = `${deps.publicUrl.replace(/\/$/, '')}/kvittens/${token}`;
       }
-      const { subject, text } = composeNotification(input, { unitName: name, publicUrl: deps.publicUrl, timeZone: deps.timeZone, ...(receiptUrl ? { receiptUrl } : {}) });
+      const { subject, text } = composeNotification(input, { ...context, ...(receiptUrl ? { receiptUrl } : {}) });
       // The stable Message-ID also lets mail servers and clients drop a copy that a crash
       // between sending and recording could still cause.
       await deps.mailer.sendMail({ from: deps.mailFrom, to: recipient, subject, text, messageId, headers: { 'X-Samverkan-Key': input.key } });
       await deps.ledger.recordSent({ key: input.key, messageId, recipient, subject });
       return { messageId, recipient, duplicate: false };
+    },
+
+    async nextDigestMoment(input: { after: string; at: string }): Promise<string> {
+      return nextDigestMoment({ ...input, timeZone: deps.timeZone });
+    },
+
+    /** Sends each manager one e-mail with the escalations queued since the last digest. */
+    async sendEscalationDigests(input: { periodKey: string }): Promise<{ digests: number; escalations: number }> {
+      let digests = 0;
+      let escalations = 0;
+      for (const group of await deps.digests.collect(input.periodKey)) {
+        if (await deps.ledger.alreadySent(group.digestKey)) continue;
+        const { subject, text } = composeDigest(group.lines);
+        const messageId = messageIdFor(group.digestKey);
+        await deps.mailer.sendMail({ from: deps.mailFrom, to: group.recipient, subject, text, messageId, headers: { 'X-Samverkan-Key': group.digestKey } });
+        await deps.ledger.recordSent({ key: group.digestKey, messageId, recipient: group.recipient, subject });
+        digests += 1;
+        escalations += group.lines.length;
+      }
+      return { digests, escalations };
     },
   };
 }

@@ -22,6 +22,8 @@ export interface NotificationInput {
   managerUnit?: string;
   /** A handover an external partner confirms through a single-use link in this e-mail. */
   receiptFor?: string;
+  /** A manager's escalation that waits for the next digest instead of going out alone. */
+  digest?: boolean;
 }
 
 export interface MessageContext {
@@ -39,7 +41,7 @@ export function formatSwedishTime(iso: string, timeZone: string): string {
 export function composeNotification(input: NotificationInput, ctx: MessageContext): { subject: string; text: string } {
   const what = input.protectedCase ? 'En uppgift i ett ärende med skyddade uppgifter' : input.title;
   const due = input.dueAt ? formatSwedishTime(input.dueAt, ctx.timeZone) : '';
-  const link = `${ctx.publicUrl.replace(/\/$/, '')}/cases/${encodeURIComponent(input.caseRef)}`;
+  const link = caseLink(input.caseRef, ctx.publicUrl);
   if (ctx.receiptUrl) return receiptNotice(input, ctx, due);
   let subject: string;
   let lead: string;
@@ -94,4 +96,15 @@ function receiptNotice(input: NotificationInput, ctx: MessageContext, due: strin
     'Länken kan bara användas en gång och slutar gälla efter en tid. Den visar inga uppgifter om ärendet.',
   ];
   return { subject, text: lines.join('\n') };
+}
+
+/** One line of a manager's digest: what, where, by when, and the link. No case data. */
+export function composeDigestLine(input: NotificationInput, ctx: MessageContext): string {
+  const what = input.protectedCase ? 'En uppgift i ett ärende med skyddade uppgifter' : input.title;
+  const due = input.dueAt ? `, skulle vara klar ${formatSwedishTime(input.dueAt, ctx.timeZone)}` : '';
+  return `${what} hos ${ctx.unitName}${due}: ${caseLink(input.caseRef, ctx.publicUrl)}`;
+}
+
+function caseLink(caseRef: string, publicUrl: string): string {
+  return `${publicUrl.replace(/\/$/, '')}/cases/${encodeURIComponent(caseRef)}`;
 }

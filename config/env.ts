@@ -39,6 +39,10 @@ const EnvSchema = z.object({
   ORGANISATION_FILE: optional,
   RECEIPT_LINK_SECRET: optional,
   STUCK_AFTER: isoDuration.default('P3D'),
+  DIGEST_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Ange klockslag som TT:MM, till exempel 07:30' })
+    .default('07:30'),
 });
 
 export interface AppConfig {
@@ -64,6 +68,8 @@ export interface AppConfig {
   receiptSecret: string;
   /** An item waiting longer than this is on the stuck list even before its deadline. */
   stuckAfter: string;
+  /** When, on Swedish working days, managers get their digest of escalations (HH:MM, Europe/Stockholm). */
+  digestAt: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -108,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     organisation: e.ORGANISATION_FILE ? loadOrganisation(e.ORGANISATION_FILE) : defaultOrganisation,
     receiptSecret: e.RECEIPT_LINK_SECRET ?? `${e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET}:kvittenslank`,
     stuckAfter: e.STUCK_AFTER,
+    digestAt: e.DIGEST_AT,
   };
 }
 

@@ -119,6 +119,8 @@ export const DeadlineSchema = z.object({
   target: slug.optional(),
   /** Whose enhetschef hears of a miss, when not the unit's own (an external partner has none). */
   managerUnit: slug.optional(),
+  /** Escalated to managers at once even when the rules gather escalations into digests. */
+  urgent: z.boolean().optional(),
   insatsId: z.string().optional(),
   /** What started the clock: "aktualisering" (the report arrived) or the action that opened it. */
   trigger: z.string(),

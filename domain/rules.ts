@@ -40,6 +40,8 @@ export const DeadlineRuleSchema = z
     legal: LegalSourceSchema,
     reminders: z.array(isoDuration).optional(),
     escalation: z.array(EscalationStepSchema).min(1).optional(),
+    /** A missed urgent step reaches managers at once, not in the next digest (a child's safety). */
+    urgent: z.boolean().optional(),
   })
   .refine((rule) => workingDaysInDays(rule.duration, rule.counting), workingDaysMessage('duration'));
 export type DeadlineRule = z.infer<typeof DeadlineRuleSchema>;
@@ -144,6 +146,12 @@ export const RulesSchema = z.object({
   followUps: z.record(slug, FollowUpRuleSchema),
   /** The unit that decides on insatser, and follows them up, per case kind. */
   insatsOwner: z.object({ barn: slug, vuxen: slug, utovare: slug }),
+  /**
+   * Escalations to managers are gathered into one digest per manager and period (each working
+   * morning) instead of one e-mail each; urgent steps are still sent at once. Rule sets older
+   * than the digest escalate item by item.
+   */
+  escalationDigest: z.boolean().default(false),
   /** Steps the facts of a case call for. Absent in rule sets older than handovers: none. */
   triggers: z.array(TriggerSchema).default([]),
   handovers: HandoverRulesSchema.default(() => defaultHandoverRules),
@@ -209,6 +217,7 @@ export const defaultRules: Rules = {
       title: 'Skyddsbedömning',
       duration: 'P0D',
       counting: 'kalenderdagar',
+      urgent: true,
       owner: 'mottagning',
       legal: { source: SOL_2001, citation: '11 kap. 1 a § första stycket: skyddsbedömning genast' },
       reminders: ['PT4H'],
@@ -237,6 +246,7 @@ export const defaultRules: Rules = {
       title: 'Skydds- och riskbedömning',
       duration: 'P0D',
       counting: 'kalenderdagar',
+      urgent: true,
       owner: 'rvt',
       legal: { source: 'Socialstyrelsens föreskrifter (SOSFS 2014:4) om våld i nära relationer', citation: '7 kap. 2 §: bedöma risken för fortsatt våld' },
       reminders: ['PT4H'],
@@ -266,6 +276,7 @@ export const defaultRules: Rules = {
     stod_valdsutovare: { title: 'Uppföljning av stöd till våldsutövare', every: 'P1M', counting: 'kalenderdagar', legal: { source: 'Lokal riktlinje', citation: 'Erbjudandet och svaret följs upp' } },
   },
   insatsOwner: { barn: 'bou', vuxen: 'rvt', utovare: 'rvt' },
+  escalationDigest: true,
   triggers: [
     {
       typ: 'overlamning',

@@ -27,6 +27,15 @@ const migrations = [
      viewed_at timestamptz NOT NULL DEFAULT now()
    )`,
   `CREATE INDEX IF NOT EXISTS handover_view_log_by_handover ON handover_view_log (handover_workflow_id, viewed_at)`,
+  // Escalations to managers waiting for the next digest, and the digest each went into.
+  `CREATE TABLE IF NOT EXISTS escalation_digest_item (
+     key text PRIMARY KEY,
+     recipient text NOT NULL,
+     line text NOT NULL,
+     queued_at timestamptz NOT NULL DEFAULT now(),
+     digest_key text
+   )`,
+  `CREATE INDEX IF NOT EXISTS escalation_digest_item_by_digest ON escalation_digest_item (digest_key)`,
 ];
 
 /** Creates the database named in the URL when it does not exist yet. */

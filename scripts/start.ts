@@ -12,6 +12,7 @@ import { startMailCatcher } from '../infra/mail-catcher';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { activityDependencies } from '../workers/dependencies';
+import { ensureEscalationDigests } from '../workers/escalation-digests';
 import { createCaseWorker } from '../workers/worker';
 
 const config = loadConfig();
@@ -61,6 +62,8 @@ async function main() {
   const connection = await Connection.connect(connectionOptions);
   stops.unshift(() => connection.close());
   const client = new Client({ connection, namespace: config.temporal.namespace });
+  await ensureEscalationDigests(client, config.temporal.taskQueue, config.digestAt);
+  log(`Escalation digests: each working day at ${config.digestAt}`);
   const app = await buildApp(apiDependencies({ client, pool, config, rules: () => defaultRules }));
   stops.unshift(() => app.close());
   await app.listen({ port: config.port, host: config.host });

@@ -6,15 +6,16 @@ import { after, afterEach, before, test } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CaseAction } from '../domain/case';
 import { caseViewQuery, performActionUpdate } from '../domain/messages';
-import { defaultRules, type Rules } from '../domain/rules';
+import type { Rules } from '../domain/rules';
 import { isFor, sentFor } from './support/mail';
 import { DAY, skipBy, skipTo } from './support/time';
 import { refused } from './support/refusals';
-import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
+import { itemByItemRules, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
 let h: WorkflowHarness;
 before(async () => {
-  h = await startWorkflowHarness();
+  // These tests follow each escalation e-mail; digests.test.ts covers the digest.
+  h = await startWorkflowHarness({ rules: itemByItemRules });
   // A fixed Monday morning in Stockholm, so that "genast" has a whole working day ahead.
   await skipTo(h.env, '2030-03-04T07:00:00Z');
 });
@@ -204,7 +205,7 @@ test('perpetrator track: the offer and its answer are recorded and followed up',
 });
 
 test('working-day deadlines skip midsommar and jul', async () => {
-  const rules: Rules = structuredClone(defaultRules);
+  const rules: Rules = structuredClone(itemByItemRules);
   rules.deadlines['barn.forhandsbedomning'] = { ...rules.deadlines['barn.forhandsbedomning']!, duration: 'P2D', counting: 'arbetsdagar', reminders: [] };
 
   // Thursday 19 June 2031; midsommarafton is Friday 20 June, then the weekend.

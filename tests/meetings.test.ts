@@ -9,11 +9,12 @@ import { caseViewQuery, meetingActionUpdate, meetingViewQuery } from '../domain/
 import { isFrom, sentBy } from './support/mail';
 import { skipTo } from './support/time';
 import { refused } from './support/refusals';
-import { actor, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
+import { actor, itemByItemRules, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
 let h: WorkflowHarness;
 before(async () => {
-  h = await startWorkflowHarness();
+  // These tests follow each escalation e-mail; digests.test.ts covers the digest.
+  h = await startWorkflowHarness({ rules: itemByItemRules });
   await skipTo(h.env, '2030-03-04T07:00:00Z');
 });
 afterEach(async () => {

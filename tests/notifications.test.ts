@@ -3,14 +3,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import nodemailer from 'nodemailer';
 import type pg from 'pg';
 import { createActivities } from '../activities';
-import { createPgNotificationLedger } from '../activities/notification-ledger';
-import { createPgReceiptLinks } from '../activities/receipt-links';
 import type { NotificationInput } from '../activities/notification-message';
 import { defaultOrganisation } from '../domain/organisation';
 import { startMailCatcher, type MailCatcher } from '../infra/mail-catcher';
+import { buildActivityDependencies } from '../workers/dependencies';
 import { openTestDatabase, testReceiptSecret } from './support/database';
 
 let mail: MailCatcher;
@@ -19,15 +17,16 @@ let activities: ReturnType<typeof createActivities>;
 before(async () => {
   mail = await startMailCatcher();
   pool = await openTestDatabase();
-  activities = createActivities({
-    mailer: nodemailer.createTransport(mail.smtpUrl),
-    ledger: createPgNotificationLedger(pool),
-      receipts: createPgReceiptLinks(pool, testReceiptSecret),
-    organisation: defaultOrganisation,
-    mailFrom: 'Samverkan <noreply@samverkan.test>',
-    publicUrl: 'https://samverkan.exempel.se/',
-    timeZone: 'Europe/Stockholm',
-  });
+  activities = createActivities(
+    buildActivityDependencies({
+      pool,
+      smtpUrl: mail.smtpUrl,
+      organisation: defaultOrganisation,
+      mailFrom: 'Samverkan <noreply@samverkan.test>',
+      publicUrl: 'https://samverkan.exempel.se/',
+      receiptSecret: testReceiptSecret,
+    }),
+  );
 });
 after(async () => {
   await mail.close();
@@ -84,4 +83,31 @@ test('a case with skyddade personuppgifter says even less', async () => {
 
 test('an unknown unit is a non-retryable failure, not a silent drop', async () => {
   await assert.rejects(activities.sendNotification(notice({ unit: 'okand' })), /Enheten okand finns inte/);
+});
+
+test("a digested escalation waits for the manager's digest, which a retry sends once", async () => {
+  // Escalations other test files left undelivered would join this digest.
+  await pool.query('DELETE FROM escalation_digest_item WHERE digest_key IS NULL');
+  const first = notice({ digest: true });
+  const queued = await activities.sendNotification(first);
+  assert.equal(queued.queued, true);
+  assert.equal((await activities.sendNotification(first)).queued, true, 'a retry queues it once');
+  await activities.sendNotification(notice({ digest: true, caseRef: 'BU-2026-0043', protectedCase: true }));
+  await activities.sendNotification(notice({ digest: true, to: 'sektorchef' }));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.ok(!mail.messages().some((m) => m.messageId === queued.messageId), 'nothing is sent at once');
+
+  const periodKey = `sammanfattning/${randomUUID()}`;
+  const sent = await activities.sendEscalationDigests({ periodKey });
+  assert.deepEqual(sent, { digests: 2, escalations: 3 });
+  const again = await activities.sendEscalationDigests({ periodKey });
+  assert.deepEqual(again, { digests: 0, escalations: 0 }, 'a retried digest sends nothing twice');
+
+  const toChef = await mail.waitFor((m) => m.headers['x-samverkan-key'] === `${periodKey}/chef.bou@exempel.se`);
+  assert.deepEqual(toChef.to, ['chef.bou@exempel.se']);
+  assert.equal(toChef.subject, 'Sammanfattning: 2 försenade uppgifter att följa upp');
+  assert.match(toChef.text, /- Barnavårdsutredning hos Barn- och ungdomsenheten, skulle vara klar 23 mars 2027 kl\. 23:59: https:\/\/samverkan\.exempel\.se\/cases\/BU-2026-0042/);
+  assert.match(toChef.text, /- En uppgift i ett ärende med skyddade uppgifter hos Barn- och ungdomsenheten/);
+  const toSektor = await mail.waitFor((m) => m.headers['x-samverkan-key'] === `${periodKey}/sektorchef.ifo@exempel.se`);
+  assert.equal(toSektor.subject, 'Sammanfattning: 1 försenad uppgift att följa upp');
 });

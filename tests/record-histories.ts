@@ -7,6 +7,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { CaseAction } from '../domain/case';
 import { decideDisputeUpdate, handoverResponseUpdate, meetingActionUpdate, performActionUpdate, startHandoverUpdate } from '../domain/messages';
+import { escalationDigestWorkflow } from '../workflows/escalation-digest-workflow';
 import { handoverContent } from './support/handover-content';
 import { DAY, skipBy } from './support/time';
 import { actor, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
@@ -77,6 +78,17 @@ try {
     await h.completed(meetingId);
     await save(h, 'planeringsmote-hallet', meetingId);
     await h.terminateAll();
+  }
+  if (wanted('digest')) {
+    // The digest workflow: a day of escalations gathered and sent the next working morning.
+    const digestId = `eskaleringssammanfattning-${Date.now()}`;
+    await h.env.client.workflow.start(escalationDigestWorkflow, { workflowId: digestId, taskQueue: h.taskQueue, args: [{ at: '07:30' }] });
+    const late = await h.startCase({ kind: 'barn' });
+    await act(late, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
+    await skipBy(h.env, 17 * DAY);
+    await h.settled(late.handle);
+    await h.terminateAll();
+    await save(h, 'eskaleringssammanfattning', digestId);
   }
   if (wanted('cases')) {
     // A child case: the skyddsbedömning is missed and escalated, the utredning extended,

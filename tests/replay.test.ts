@@ -16,7 +16,7 @@ function histories() {
 }
 
 test('recorded histories exist for every case kind and every child workflow', () => {
-  for (const kind of ['barn', 'vuxen', 'utovare', 'overlamning', 'planeringsmote', 'tvist']) {
+  for (const kind of ['barn', 'vuxen', 'utovare', 'overlamning', 'planeringsmote', 'tvist', 'eskaleringssammanfattning']) {
     assert.ok(fixtures.some((file) => file.startsWith(kind)), `a recorded ${kind} history`);
   }
 });

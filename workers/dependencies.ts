@@ -1,20 +1,46 @@
-// The worker's real dependencies, built once per process from the configuration.
+// The worker's real dependencies, built once per process: from the configuration in `npm start`
+// and the standalone worker, from test settings in the tests.
 import nodemailer from 'nodemailer';
 import type pg from 'pg';
 import type { ActivityDependencies } from '../activities';
+import { createPgDigestQueue } from '../activities/escalation-digest';
 import { createPgNotificationLedger } from '../activities/notification-ledger';
 import { createPgReceiptLinks } from '../activities/receipt-links';
 import type { AppConfig } from '../config/env';
+import type { Organisation } from '../domain/organisation';
 import { defaultRules } from '../domain/rules';
 
-export function activityDependencies(config: AppConfig, pool: pg.Pool, smtpUrl: string): ActivityDependencies {
+export interface DependencySettings {
+  pool: pg.Pool;
+  smtpUrl: string;
+  organisation: Organisation;
+  mailFrom: string;
+  publicUrl: string;
+  receiptSecret: string;
+}
+
+/** Mail through nodemailer; ledger, receipt links and digest queue in PostgreSQL. */
+export function buildActivityDependencies(settings: DependencySettings): ActivityDependencies {
+  const { pool } = settings;
   return {
-    mailer: nodemailer.createTransport(smtpUrl),
+    mailer: nodemailer.createTransport(settings.smtpUrl),
     ledger: createPgNotificationLedger(pool),
-    receipts: createPgReceiptLinks(pool, config.receiptSecret),
+    receipts: createPgReceiptLinks(pool, settings.receiptSecret),
+    digests: createPgDigestQueue(pool),
+    organisation: settings.organisation,
+    mailFrom: settings.mailFrom,
+    publicUrl: settings.publicUrl,
+    timeZone: defaultRules.timeZone,
+  };
+}
+
+export function activityDependencies(config: AppConfig, pool: pg.Pool, smtpUrl: string): ActivityDependencies {
+  return buildActivityDependencies({
+    pool,
+    smtpUrl,
     organisation: config.organisation,
     mailFrom: config.mail.from,
     publicUrl: config.publicUrl,
-    timeZone: defaultRules.timeZone,
-  };
+    receiptSecret: config.receiptSecret,
+  });
 }

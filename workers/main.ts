@@ -1,17 +1,24 @@
 // A standalone worker process, for running workers apart from the API in production:
 // `tsx workers/main.ts`. Uses the prebuilt bundle from `npm run build:workflows` when present.
 import { existsSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/env';
 import { openDatabase } from '../infra/database';
 import { temporalAddress, temporalConnectionOptions } from '../infra/temporal-connection';
 import { activityDependencies } from './dependencies';
+import { ensureEscalationDigests } from './escalation-digests';
 import { createCaseWorker, prebuiltBundlePath } from './worker';
 
 const config = loadConfig();
 if (!config.mail.smtpUrl) throw new Error('SMTP_URL krävs för en fristående worker');
 const pool = await openDatabase(config.databaseUrl);
-const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal, temporalAddress(config.temporal)));
+const connectionOptions = temporalConnectionOptions(config.temporal, temporalAddress(config.temporal));
+const connection = await NativeConnection.connect(connectionOptions);
+// The digest workflow runs once per namespace; every worker makes sure it is there.
+const clientConnection = await Connection.connect(connectionOptions);
+await ensureEscalationDigests(new Client({ connection: clientConnection, namespace: config.temporal.namespace }), config.temporal.taskQueue, config.digestAt);
+await clientConnection.close();
 const worker = await createCaseWorker({
   connection,
   namespace: config.temporal.namespace,

@@ -487,6 +487,7 @@ export class CaseModel {
       counting: rule.counting,
       legal: rule.legal,
       ...timingOverrides(rule),
+      ...(rule.urgent ? { urgent: true } : {}),
     };
   }
 

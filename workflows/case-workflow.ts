@@ -80,7 +80,12 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
     upsertMemo({ tasks });
   };
 
-  const tracker = new DeadlineTracker({ caseRef: model.state.caseRef, protectedCase: () => model.state.flags.skyddadeUppgifter, onEscalated: publish });
+  const tracker = new DeadlineTracker({
+    digest: rules.escalationDigest,
+    caseRef: model.state.caseRef,
+    protectedCase: () => model.state.flags.skyddadeUppgifter,
+    onEscalated: publish,
+  });
 
   /** Tells children to stop; one that has already finished needs nothing. */
   const withdraw = async (children: { workflowId: string }[], reason: string) => {

@@ -20,6 +20,7 @@ export interface DeadlineSpec {
   unit: string;
   target?: string;
   managerUnit?: string;
+  urgent?: boolean;
   insatsId?: string;
   trigger: string;
   startAt: string;
@@ -71,6 +72,7 @@ export function buildDeadline(id: string, spec: DeadlineSpec, moments: PlannedMo
     unit: spec.unit,
     ...(spec.target ? { target: spec.target } : {}),
     ...(spec.managerUnit ? { managerUnit: spec.managerUnit } : {}),
+    ...(spec.urgent ? { urgent: true } : {}),
     ...(spec.insatsId ? { insatsId: spec.insatsId } : {}),
     trigger: spec.trigger,
     startedAt: spec.startAt,
@@ -120,6 +122,8 @@ export class TaskList {
 
 export interface TrackerContext {
   caseRef: string;
+  /** The case's rules gather manager escalations into digests (rules.escalationDigest). */
+  digest: boolean;
   protectedCase: () => boolean;
   /** Called after an escalation step raised a deadline's level, to publish it. */
   onEscalated: () => void;
@@ -160,6 +164,11 @@ export class DeadlineTracker {
     }
   }
 
+  /** A manager's escalation of a step that is not urgent waits for the next digest. */
+  private toDigest(deadline: Deadline, alert: Deadline['alerts'][number]): boolean {
+    return this.context.digest && alert.kind === 'eskalering' && alert.to !== 'enhet' && !deadline.urgent;
+  }
+
   /** Sends a deadline's planned notifications at their moments until it is done or moved. */
   private async track(deadline: Deadline): Promise<void> {
     this.running.add(deadline.id);
@@ -187,6 +196,7 @@ export class DeadlineTracker {
           citation: deadline.legal.citation,
           protectedCase: this.context.protectedCase(),
           ...(deadline.managerUnit ? { managerUnit: deadline.managerUnit } : {}),
+          ...(this.toDigest(deadline, alert) ? { digest: true } : {}),
           ...this.context.extras?.(deadline, alert),
         }).finally(() => {
           this.sending -= 1;

@@ -42,7 +42,7 @@ export async function disputeWorkflow(args: DisputeWorkflowInput): Promise<Dispu
       summary: `Tvist ${input.disputeId} om ${input.subject.typ} ${input.subject.id} mellan ${input.parties.join(', ')}`,
     });
   const tasks = new TaskList(view.tasks, rules);
-  const tracker = new DeadlineTracker({ caseRef: input.caseRef, protectedCase: () => input.protectedCase, onEscalated: publish });
+  const tracker = new DeadlineTracker({ digest: rules.escalationDigest, caseRef: input.caseRef, protectedCase: () => input.protectedCase, onEscalated: publish });
 
   const check = ({ actor }: DecideDispute) => {
     if (view.status !== 'vantar_beslut') throw caseFailure('FEL_FAS', view.status === 'avgjord' ? 'Tvisten är redan avgjord' : 'Tvisten är inställd');

@@ -70,6 +70,7 @@ export async function handoverWorkflow(args: HandoverWorkflowInput): Promise<Han
   };
 
   const tracker = new DeadlineTracker({
+    digest: rules.escalationDigest,
     caseRef: input.caseRef,
     protectedCase: () => input.protectedCase,
     onEscalated: publish,

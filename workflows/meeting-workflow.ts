@@ -46,7 +46,7 @@ export async function meetingWorkflow(args: MeetingWorkflowInput): Promise<Meeti
       summary: `Gemensamt planeringsmöte ${input.meetingId}: ${input.units.join(', ')}`,
     });
   };
-  const tracker = new DeadlineTracker({ caseRef: input.caseRef, protectedCase: () => input.protectedCase, onEscalated: publish });
+  const tracker = new DeadlineTracker({ digest: rules.escalationDigest, caseRef: input.caseRef, protectedCase: () => input.protectedCase, onEscalated: publish });
 
   const base = (now: string) => ({ trigger: input.trigger, startAt: now, legal: input.legal, counting: 'kalenderdagar' as const, duration: 'P0D' });
 

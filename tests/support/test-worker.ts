@@ -3,13 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
 import type pg from 'pg';
-import { createPgNotificationLedger } from '../../activities/notification-ledger';
-import { createPgReceiptLinks } from '../../activities/receipt-links';
 import { defaultOrganisation } from '../../domain/organisation';
-import { defaultRules } from '../../domain/rules';
 import type { MailCatcher } from '../../infra/mail-catcher';
+import { buildActivityDependencies } from '../../workers/dependencies';
 import { createCaseWorker, workflowsPath } from '../../workers/worker';
 import { testReceiptSecret } from './database';
 
@@ -32,15 +29,14 @@ export async function startTestWorker(env: TestWorkflowEnvironment, mail: MailCa
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
-    dependencies: {
-      mailer: nodemailer.createTransport(mail.smtpUrl),
-      ledger: createPgNotificationLedger(pool),
-      receipts: createPgReceiptLinks(pool, testReceiptSecret),
+    dependencies: buildActivityDependencies({
+      pool,
+      smtpUrl: mail.smtpUrl,
       organisation: defaultOrganisation,
       mailFrom: 'Samverkan <noreply@samverkan.test>',
       publicUrl: 'http://samverkan.test',
-      timeZone: defaultRules.timeZone,
-    },
+      receiptSecret: testReceiptSecret,
+    }),
   });
   const running = worker.run();
   return {

@@ -19,6 +19,9 @@ export { workflowBundle } from './test-worker';
 /** A handläggare (or another role) of a unit, as the workflows receive callers. */
 export const actor = (unit: string, role: Actor['role'] = 'handlaggare'): Actor => ({ sub: `${unit}-1`, role, unit });
 
+/** The default rules with every escalation sent at once: for tests that follow each e-mail. */
+export const itemByItemRules: Rules = { ...defaultRules, escalationDigest: false };
+
 export const noFlags: CaseFlags = { vald: 'nej', barnIHushallet: false, hedersrelaterat: false, skyddadeUppgifter: false };
 
 export interface WorkflowHarness {
@@ -44,7 +47,8 @@ export interface WorkflowHarness {
   close(): Promise<void>;
 }
 
-export async function startWorkflowHarness(): Promise<WorkflowHarness> {
+/** `rules`: what `startCase` uses unless a test says otherwise (default: the default rules). */
+export async function startWorkflowHarness(options: { rules?: Rules } = {}): Promise<WorkflowHarness> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
@@ -54,6 +58,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
   const worker = await startTestWorker(env, mail, pool);
   const { taskQueue } = worker;
   const started = new Set<string>();
+  const harnessRules = options.rules ?? defaultRules;
   const waitUntilSent = async (openTasks: () => Promise<Deadline[]>) => {
     for (let i = 0; i < 100; i++) {
       const tasks = await openTasks();
@@ -86,7 +91,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
         receivedAt: options.receivedAt ?? new Date(await env.currentTimeMs()).toISOString(),
         flags: { ...noFlags, ...options.flags },
         openedBy: { sub: 'test-handlaggare', role: 'handlaggare', unit: options.unit ?? openedBy[kind] },
-        rules: options.rules ?? defaultRules,
+        rules: options.rules ?? harnessRules,
         ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
       };
       const handle = await env.client.workflow.start(caseWorkflow, { taskQueue, workflowId: caseWorkflowId(caseRef), args: [input] });
