@@ -51,11 +51,12 @@ export function createCollaborationService(options: CollaborationServiceOptions)
   };
   const unknownUnit = (field: string, unit: string) => new ApiError(400, 'OGILTIG_UPPGIFT', `Enheten ${unit} finns inte`, [{ field, message: 'Okänd enhet' }]);
 
-  async function handoverOf(caller: Caller, caseRef: string, id: string): Promise<{ view: HandoverView; caseView: CaseView }> {
-    const caseView = await cases.read(caller, caseRef);
-    if (!caseView.handovers.some((h) => h.id === id)) throw childNotFound();
-    const view = await temporal(() => client.workflow.getHandle(childWorkflowId(caseRef, 'overlamning', id)).query(handoverViewQuery));
-    return { view, caseView };
+  /** The child's workflow handle, once the caller may see the case and the child is in it. */
+  async function childOf(caller: Caller, caseRef: string, kind: 'overlamning' | 'planeringsmote' | 'tvist', id: string) {
+    const caseView: CaseView = await cases.read(caller, caseRef);
+    const children = { overlamning: caseView.handovers, planeringsmote: caseView.meetings, tvist: caseView.disputes }[kind];
+    if (!children.some((child) => child.id === id)) throw childNotFound();
+    return client.workflow.getHandle(childWorkflowId(caseRef, kind, id));
   }
 
   /** The family information only for the sender, and for the receiver once it has kvitterat; logged. */
@@ -72,30 +73,29 @@ export function createCollaborationService(options: CollaborationServiceOptions)
       await cases.read(caller, caseRef);
       const receiver = findUnit(organisation, request.till);
       if (!receiver) throw unknownUnit('till', request.till);
-      const { handoverId } = await temporal(() =>
+      const { workflowId } = await temporal(() =>
         client.workflow.getHandle(caseWorkflowId(caseRef)).executeUpdate(startHandoverUpdate, {
           args: [{ actor: caller, to: receiver.id, receiverKind: receiver.kind, content: request.innehall, ...(request.rattsligGrund ? { legalGround: request.rattsligGrund } : {}) }],
         }),
       );
-      return (await this.readHandover(caller, caseRef, handoverId));
+      return shown(caller, await temporal(() => client.workflow.getHandle(workflowId).query(handoverViewQuery)));
     },
 
     async readHandover(caller: Caller, caseRef: string, id: string): Promise<HandoverView> {
-      const { view } = await handoverOf(caller, caseRef, id);
-      return shown(caller, view);
+      const handle = await childOf(caller, caseRef, 'overlamning', id);
+      return shown(caller, await temporal(() => handle.query(handoverViewQuery)));
     },
 
     async respondToHandover(caller: Caller, caseRef: string, id: string, response: HandoverResponse): Promise<HandoverView> {
-      await handoverOf(caller, caseRef, id);
-      const view = await temporal(() =>
-        client.workflow.getHandle(childWorkflowId(caseRef, 'overlamning', id)).executeUpdate(handoverResponseUpdate, { args: [{ actor: caller, response }] }),
-      );
+      const handle = await childOf(caller, caseRef, 'overlamning', id);
+      const view = await temporal(() => handle.executeUpdate(handoverResponseUpdate, { args: [{ actor: caller, response }] }));
       return shown(caller, view);
     },
 
     /** Who has seen a handover's family information: for its units' managers and the samordnare. */
     async handoverViews(caller: Caller, caseRef: string, id: string): Promise<ViewLogEntry[]> {
-      const { view } = await handoverOf(caller, caseRef, id);
+      const handle = await childOf(caller, caseRef, 'overlamning', id);
+      const view = await temporal(() => handle.query(handoverViewQuery));
       const manager = (caller.role === 'enhetschef' && (caller.unit === view.from || caller.unit === view.to)) || caller.role === 'sektorchef' || caller.role === 'samordnare';
       if (!manager) throw new ApiError(403, 'EJ_BEHORIG', 'Visningsloggen läses av enhetschefer, sektorchef och samordnare');
       const rows = await pool.query<{ viewer: string; unit: string; role: string; viewed_at: Date }>(
@@ -106,40 +106,38 @@ export function createCollaborationService(options: CollaborationServiceOptions)
     },
 
     async readMeeting(caller: Caller, caseRef: string, id: string): Promise<MeetingView> {
-      const caseView = await cases.read(caller, caseRef);
-      if (!caseView.meetings.some((m) => m.id === id)) throw childNotFound();
-      return temporal(() => client.workflow.getHandle(childWorkflowId(caseRef, 'planeringsmote', id)).query(meetingViewQuery));
+      const handle = await childOf(caller, caseRef, 'planeringsmote', id);
+      return temporal(() => handle.query(meetingViewQuery));
     },
 
     async meetingAction(caller: Caller, caseRef: string, id: string, action: MeetingAction): Promise<MeetingView> {
-      await this.readMeeting(caller, caseRef, id);
+      const handle = await childOf(caller, caseRef, 'planeringsmote', id);
       if (action.typ === 'registrera_utfall') {
         action.ansvar.forEach((item, index) => {
           if (!findUnit(organisation, item.enhet)) throw unknownUnit(`ansvar.${index}.enhet`, item.enhet);
         });
       }
-      return temporal(() => client.workflow.getHandle(childWorkflowId(caseRef, 'planeringsmote', id)).executeUpdate(meetingActionUpdate, { args: [{ actor: caller, action }] }));
+      return temporal(() => handle.executeUpdate(meetingActionUpdate, { args: [{ actor: caller, action }] }));
     },
 
     async raiseDispute(caller: Caller, caseRef: string, request: RaiseDisputeRequest): Promise<DisputeView> {
       await cases.read(caller, caseRef);
-      const { disputeId } = await temporal(() => client.workflow.getHandle(caseWorkflowId(caseRef)).executeUpdate(raiseDisputeUpdate, { args: [{ actor: caller, ...request }] }));
-      return this.readDispute(caller, caseRef, disputeId);
+      const { workflowId } = await temporal(() => client.workflow.getHandle(caseWorkflowId(caseRef)).executeUpdate(raiseDisputeUpdate, { args: [{ actor: caller, ...request }] }));
+      return temporal(() => client.workflow.getHandle(workflowId).query(disputeViewQuery));
     },
 
     async readDispute(caller: Caller, caseRef: string, id: string): Promise<DisputeView> {
-      const caseView = await cases.read(caller, caseRef);
-      if (!caseView.disputes.some((d) => d.id === id)) throw childNotFound();
-      return temporal(() => client.workflow.getHandle(childWorkflowId(caseRef, 'tvist', id)).query(disputeViewQuery));
+      const handle = await childOf(caller, caseRef, 'tvist', id);
+      return temporal(() => handle.query(disputeViewQuery));
     },
 
     async decideDispute(caller: Caller, caseRef: string, id: string, decision: z.infer<typeof DecideDisputeRequestSchema>): Promise<DisputeView> {
-      await this.readDispute(caller, caseRef, id);
+      const handle = await childOf(caller, caseRef, 'tvist', id);
       if (caller.role !== 'sektorchef' || caller.unit !== organisation.sector.id) {
         throw new ApiError(403, 'EJ_BEHORIG', 'Tvister mellan enheter avgörs av sektorchefen');
       }
       if (decision.ansvarigEnhet && !findUnit(organisation, decision.ansvarigEnhet)) throw unknownUnit('ansvarigEnhet', decision.ansvarigEnhet);
-      return temporal(() => client.workflow.getHandle(childWorkflowId(caseRef, 'tvist', id)).executeUpdate(decideDisputeUpdate, { args: [{ actor: caller, ...decision }] }));
+      return temporal(() => handle.executeUpdate(decideDisputeUpdate, { args: [{ actor: caller, ...decision }] }));
     },
   };
 }

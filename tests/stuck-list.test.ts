@@ -4,6 +4,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import {
+  CaseRefAttr,
+  EscalationLevelAttr,
+  ItemKindAttr,
+  NextDeadlineAttr,
+  UnitsAttr,
+  WaitingForAttr,
+  WaitingSinceAttr,
+  WaitingUnitsAttr,
+} from '../domain/search-attributes';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
 import { handoverContent } from './support/handover-content';
 
@@ -84,4 +94,40 @@ test(`${CASES} open cases: the stuck list holds exactly the unanswered handovers
   const badFilter = await call('GET', '/fastnat?typ=allt', { unit: 'ifo', role: 'sektorchef' });
   assert.equal(badFilter.status, 400);
   assert.equal(badFilter.body.error.fields[0].field, 'typ');
+});
+
+test('with more stuck items than asked for, exactly the longest waits come back, oldest first', async () => {
+  // Items waiting from 1 to 40 days, as the workflows publish them; no worker needs to run them.
+  const now = Date.now();
+  const run = randomUUID().slice(0, 6);
+  const ages = Array.from({ length: 40 }, (_, i) => ((i * 17) % 40) + 1);
+  for (const [i, days] of ages.entries()) {
+    await h.env.client.workflow.start('handoverWorkflow', {
+      taskQueue: `utan-worker-${run}`,
+      workflowId: `arende-ALDER-${run}-${i}:overlamning-o1`,
+      args: [],
+      typedSearchAttributes: [
+        { key: CaseRefAttr, value: `ALDER-${run}-${i}` },
+        { key: ItemKindAttr, value: 'overlamning' },
+        { key: UnitsAttr, value: ['mottagning', 'familjevard'] },
+        { key: WaitingUnitsAttr, value: ['familjevard'] },
+        { key: WaitingForAttr, value: 'kvittens' },
+        { key: WaitingSinceAttr, value: new Date(now - days * 86_400_000 - i * 60_000) },
+        { key: NextDeadlineAttr, value: new Date(now - days * 86_400_000 + 2 * 86_400_000) },
+        { key: EscalationLevelAttr, value: 1 },
+      ],
+    });
+  }
+  const oldestFirst = ages.map((days, i) => ({ days, i })).sort((a, b) => b.days - a.days || b.i - a.i).map(({ i }) => `ALDER-${run}-${i}`);
+  let listed: any;
+  for (let i = 0; i < 50; i++) {
+    listed = await call('GET', '/fastnat?enhet=familjevard&limit=7', { unit: 'ifo', role: 'sektorchef' });
+    if (listed.body.total >= ages.length) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.equal(listed.status, 200, JSON.stringify(listed.body));
+  assert.equal(listed.body.total, ages.length);
+  assert.deepEqual(listed.body.items.map((item: any) => item.caseRef), oldestFirst.slice(0, 7), 'the seven longest waits, oldest first');
+  assert.equal(listed.body.items[0].waitedHours, 40 * 24);
+  for (const i of ages.keys()) await h.env.client.workflow.getHandle(`arende-ALDER-${run}-${i}:overlamning-o1`).terminate();
 });

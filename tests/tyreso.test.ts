@@ -173,3 +173,36 @@ test('an external partner confirms receipt once through its link, which shows no
   assert.equal(forged.statusCode, 410);
   assert.match(forged.body, /okänd/);
 });
+
+test('a dispute through the API: raised by a unit in the case, decided by the sektorchef only, recorded on the case', async () => {
+  const caseRef = `TY-${randomUUID().slice(0, 8)}`;
+  await call('POST', '/cases', mottagning, { caseRef, kind: 'barn', flags: { vald: 'nej', barnIHushallet: true, hedersrelaterat: false, skyddadeUppgifter: false } });
+  const sent = await call('POST', `/cases/${caseRef}/overlamningar`, mottagning, { till: 'resursenhet', innehall: handoverContent() });
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+
+  const outsider = await call('POST', `/cases/${caseRef}/tvister`, { unit: 'familjevard' }, { foremal: { typ: 'overlamning', id: sent.body.id }, skal: 'Vi håller inte med om uppdraget' });
+  assert.equal(outsider.status, 404, 'a unit outside the case does not learn of it');
+  const unknown = await call('POST', `/cases/${caseRef}/tvister`, resursenhet, { foremal: { typ: 'insats', id: 'i9' }, skal: 'Insatsen passar inte familjen' });
+  assert.equal(unknown.status, 400);
+  assert.equal(unknown.body.error.fields[0].field, 'foremal.id');
+
+  const raised = await call('POST', `/cases/${caseRef}/tvister`, resursenhet, { foremal: { typ: 'overlamning', id: sent.body.id }, skal: 'Familjen behöver skyddsplanering innan krissamtal' });
+  assert.equal(raised.status, 201, JSON.stringify(raised.body));
+  assert.equal(raised.body.status, 'vantar_beslut');
+  const twice = await call('POST', `/cases/${caseRef}/tvister`, mottagning, { foremal: { typ: 'overlamning', id: sent.body.id }, skal: 'Samma fråga från andra hållet' });
+  assert.equal(twice.status, 409, 'one open dispute per subject');
+
+  const byChef = await call('POST', `/cases/${caseRef}/tvister/${raised.body.id}/beslut`, { unit: 'mottagning', role: 'enhetschef' }, { beslut: 'Mottagningen bestämmer själv' });
+  assert.equal(byChef.status, 403);
+  const decided = await call('POST', `/cases/${caseRef}/tvister/${raised.body.id}/beslut`, { unit: 'ifo', role: 'sektorchef' }, { beslut: 'RVT gör skyddsplaneringen först', ansvarigEnhet: 'rvt' });
+  assert.equal(decided.status, 200, JSON.stringify(decided.body));
+  assert.equal(decided.body.decision.by, 'ifo-user');
+  let view: any;
+  for (let i = 0; i < 50; i++) {
+    view = (await call('GET', `/cases/${caseRef}`, mottagning)).body;
+    if (view.disputes[0]?.status === 'avgjord') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal(view.disputes[0].decision.text, 'RVT gör skyddsplaneringen först');
+  assert.equal((await call('GET', `/cases/${caseRef}/tvister/${raised.body.id}`, resursenhet)).body.status, 'avgjord');
+});
