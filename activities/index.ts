@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
-import { findUnit, SECTOR_UNIT, type Organisation } from '../domain/organisation';
+import { findUnit, SECTOR_UNIT, type Organisation, type OrganisationSource } from '../domain/organisation';
 import type { EscalationTarget } from '../domain/rules';
 import { planDeadline, type DeadlinePlan, type PlanDeadlineInput } from './deadline-planning';
 import type { NotificationLedger } from './notification-ledger';
@@ -16,7 +16,8 @@ export interface ActivityDependencies {
   ledger: NotificationLedger;
   receipts: ReceiptLinks;
   digests: DigestQueue;
-  organisation: Organisation;
+  /** Read at each notification: the samordnare adds units and changes addresses. */
+  organisation: OrganisationSource;
   mailFrom: string;
   publicUrl: string;
   timeZone: string;
@@ -42,7 +43,7 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     async sendNotification(input: NotificationInput): Promise<NotificationResult> {
-      const { name, recipient } = recipientOf(deps.organisation, input.unit, input.to, input.managerUnit);
+      const { name, recipient } = recipientOf(await deps.organisation(), input.unit, input.to, input.managerUnit);
       const messageId = messageIdFor(input.key);
       if (await deps.ledger.alreadySent(input.key)) return { messageId, recipient, duplicate: true };
       const context = { unitName: name, publicUrl: deps.publicUrl, timeZone: deps.timeZone };

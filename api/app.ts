@@ -12,6 +12,8 @@ import { errorHandler } from './errors';
 import { caseRoutes } from './routes/cases';
 import { collaborationRoutes } from './routes/collaboration';
 import { receiptRoutes } from './routes/receipts';
+import { ruleRoutes } from './routes/rules';
+import type { RuleService } from './rule-service';
 import { stuckRoutes } from './routes/stuck';
 import type { StuckList } from './stuck-list';
 
@@ -25,6 +27,7 @@ export interface AppDependencies {
   cases: CaseService;
   collaboration: CollaborationService;
   stuck: StuckList;
+  rules: RuleService;
   /** External partners' receipt links: no login, so outside the authenticated routes. */
   receipts: { client: Client; links: ReceiptLinks };
   auth: Authenticator;
@@ -61,6 +64,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await authenticated.register(caseRoutes(deps.cases));
     await authenticated.register(collaborationRoutes(deps.collaboration));
     await authenticated.register(stuckRoutes(deps.stuck));
+    await authenticated.register(ruleRoutes(deps.rules));
   });
   return app;
 }

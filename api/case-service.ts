@@ -9,7 +9,8 @@ import {
   type OpenCaseRequest,
 } from '../domain/case';
 import { caseOpenedUpdate, caseViewQuery, performActionUpdate } from '../domain/messages';
-import { findUnit, type Organisation } from '../domain/organisation';
+import { activeUnit, findUnit, type OrganisationSource } from '../domain/organisation';
+import { firstDeadlineKey } from '../domain/rule-evaluation';
 import type { Rules } from '../domain/rules';
 import { CaseKindAttr, CaseRefAttr, UnitsAttr, WaitingUnitsAttr } from '../domain/search-attributes';
 import type { caseWorkflow } from '../workflows/case-workflow';
@@ -20,9 +21,9 @@ import { ApiError, fromTemporal, notFound } from './errors';
 export interface CaseServiceOptions {
   client: Client;
   taskQueue: string;
-  organisation: Organisation;
-  /** The rules a new case starts under. */
-  rules: () => Rules;
+  organisation: OrganisationSource;
+  /** The rules a new case starts under: the current version. */
+  rules: () => Promise<Rules>;
 }
 
 export interface TaskItem {
@@ -37,8 +38,6 @@ export interface TaskItem {
   overdue: boolean;
 }
 
-const firstDeadlineKey = { barn: 'barn.skyddsbedomning', vuxen: 'vuxen.riskbedomning', utovare: 'utovare.erbjudande' } as const;
-
 export function createCaseService(options: CaseServiceOptions) {
   const { client, organisation } = options;
 
@@ -52,7 +51,7 @@ export function createCaseService(options: CaseServiceOptions) {
 
   async function read(caller: Caller, caseRef: string): Promise<CaseView> {
     const view = await query(caseRef);
-    if (!canSeeCase(caller, view.involvedUnits, organisation)) throw notFound();
+    if (!canSeeCase(caller, view.involvedUnits, await organisation())) throw notFound();
     return view;
   }
 
@@ -61,7 +60,7 @@ export function createCaseService(options: CaseServiceOptions) {
 
     /** Opens a case; the same reference again answers with the case that exists. */
     async open(caller: Caller, request: OpenCaseRequest): Promise<{ created: boolean; view: CaseView }> {
-      const rules = options.rules();
+      const rules = await options.rules();
       const receivingUnit = rules.deadlines[firstDeadlineKey[request.kind]]!.owner;
       if ((caller.role !== 'handlaggare' && caller.role !== 'enhetschef') || caller.unit !== receivingUnit) {
         throw new ApiError(403, 'EJ_BEHORIG', `Ärenden av typen ${request.kind} öppnas av enheten ${receivingUnit}`);
@@ -113,8 +112,12 @@ export function createCaseService(options: CaseServiceOptions) {
 
     async perform(caller: Caller, caseRef: string, action: CaseAction): Promise<CaseView> {
       await read(caller, caseRef);
-      if ((action.type === 'besluta_insats' || action.type === 'erbjudande') && !findUnit(organisation, action.utforare)) {
-        throw new ApiError(400, 'OGILTIG_UPPGIFT', `Enheten ${action.utforare} finns inte`, [{ field: 'utforare', message: 'Okänd enhet' }]);
+      if (action.type === 'besluta_insats' || action.type === 'erbjudande') {
+        const org = await organisation();
+        if (!activeUnit(org, action.utforare)) {
+          const message = findUnit(org, action.utforare) ? `Enheten ${action.utforare} är avvecklad och tar inte emot nya uppgifter` : `Enheten ${action.utforare} finns inte`;
+          throw new ApiError(400, 'OGILTIG_UPPGIFT', message, [{ field: 'utforare', message }]);
+        }
       }
       try {
         return await client.workflow
@@ -127,7 +130,7 @@ export function createCaseService(options: CaseServiceOptions) {
 
     /** Open tasks of the caller's units (in cases, handovers, meetings, disputes), most urgent first, from visibility. */
     async tasks(caller: Caller): Promise<TaskItem[]> {
-      const units = unitsInView(caller, organisation);
+      const units = unitsInView(caller, await organisation());
       if (units.length === 0) return [];
       const list = units.map((u) => `'${u.replaceAll("'", '')}'`).join(', ');
       const items: TaskItem[] = [];

@@ -17,7 +17,7 @@ import {
   raiseDisputeUpdate,
   startHandoverUpdate,
 } from '../domain/messages';
-import { findUnit, type Organisation } from '../domain/organisation';
+import { activeUnit, findUnit, type OrganisationSource } from '../domain/organisation';
 import type { z } from '../domain/zod';
 import type { Caller } from './auth';
 import type { CaseService } from './case-service';
@@ -26,7 +26,7 @@ import { ApiError, fromTemporal } from './errors';
 export interface CollaborationServiceOptions {
   client: Client;
   cases: CaseService;
-  organisation: Organisation;
+  organisation: OrganisationSource;
   pool: pg.Pool;
 }
 
@@ -49,7 +49,14 @@ export function createCollaborationService(options: CollaborationServiceOptions)
       throw fromTemporal(error) ?? error;
     }
   };
-  const unknownUnit = (field: string, unit: string) => new ApiError(400, 'OGILTIG_UPPGIFT', `Enheten ${unit} finns inte`, [{ field, message: 'Okänd enhet' }]);
+  /** A unit that may be given new work, or a 400 naming the field: unknown or retired. */
+  const requireActive = async (field: string, unitId: string) => {
+    const org = await organisation();
+    const unit = activeUnit(org, unitId);
+    if (unit) return unit;
+    const message = findUnit(org, unitId) ? `Enheten ${unitId} är avvecklad och tar inte emot nya uppgifter` : `Enheten ${unitId} finns inte`;
+    throw new ApiError(400, 'OGILTIG_UPPGIFT', message, [{ field, message }]);
+  };
 
   /** The child's workflow handle, once the caller may see the case and the child is in it. */
   async function childOf(caller: Caller, caseRef: string, kind: 'overlamning' | 'planeringsmote' | 'tvist', id: string) {
@@ -71,8 +78,7 @@ export function createCollaborationService(options: CollaborationServiceOptions)
   return {
     async sendHandover(caller: Caller, caseRef: string, request: HandoverRequest): Promise<HandoverView> {
       await cases.read(caller, caseRef);
-      const receiver = findUnit(organisation, request.till);
-      if (!receiver) throw unknownUnit('till', request.till);
+      const receiver = await requireActive('till', request.till);
       const { workflowId } = await temporal(() =>
         client.workflow.getHandle(caseWorkflowId(caseRef)).executeUpdate(startHandoverUpdate, {
           args: [{ actor: caller, to: receiver.id, receiverKind: receiver.kind, content: request.innehall, ...(request.rattsligGrund ? { legalGround: request.rattsligGrund } : {}) }],
@@ -113,9 +119,7 @@ export function createCollaborationService(options: CollaborationServiceOptions)
     async meetingAction(caller: Caller, caseRef: string, id: string, action: MeetingAction): Promise<MeetingView> {
       const handle = await childOf(caller, caseRef, 'planeringsmote', id);
       if (action.typ === 'registrera_utfall') {
-        action.ansvar.forEach((item, index) => {
-          if (!findUnit(organisation, item.enhet)) throw unknownUnit(`ansvar.${index}.enhet`, item.enhet);
-        });
+        for (const [index, item] of action.ansvar.entries()) await requireActive(`ansvar.${index}.enhet`, item.enhet);
       }
       return temporal(() => handle.executeUpdate(meetingActionUpdate, { args: [{ actor: caller, action }] }));
     },
@@ -133,10 +137,10 @@ export function createCollaborationService(options: CollaborationServiceOptions)
 
     async decideDispute(caller: Caller, caseRef: string, id: string, decision: z.infer<typeof DecideDisputeRequestSchema>): Promise<DisputeView> {
       const handle = await childOf(caller, caseRef, 'tvist', id);
-      if (caller.role !== 'sektorchef' || caller.unit !== organisation.sector.id) {
+      if (caller.role !== 'sektorchef' || caller.unit !== (await organisation()).sector.id) {
         throw new ApiError(403, 'EJ_BEHORIG', 'Tvister mellan enheter avgörs av sektorchefen');
       }
-      if (decision.ansvarigEnhet && !findUnit(organisation, decision.ansvarigEnhet)) throw unknownUnit('ansvarigEnhet', decision.ansvarigEnhet);
+      if (decision.ansvarigEnhet) await requireActive('ansvarigEnhet', decision.ansvarigEnhet);
       return temporal(() => handle.executeUpdate(decideDisputeUpdate, { args: [{ actor: caller, ...decision }] }));
     },
   };

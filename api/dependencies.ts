@@ -4,28 +4,31 @@ import type { Client } from '@temporalio/client';
 import type pg from 'pg';
 import { createPgReceiptLinks } from '../activities/receipt-links';
 import type { AppConfig } from '../config/env';
-import type { Rules } from '../domain/rules';
+import type { RuleStore } from '../infra/rule-store';
 import type { AppDependencies } from './app';
 import { createAuthenticator } from './auth';
 import { createCaseService } from './case-service';
 import { createCollaborationService } from './collaboration-service';
+import { createRuleService } from './rule-service';
 import { createStuckList } from './stuck-list';
 
 export interface ApiDependencyOptions {
   client: Client;
   pool: pg.Pool;
-  config: Pick<AppConfig, 'organisation' | 'receiptSecret' | 'stuckAfter' | 'auth'> & { temporal: Pick<AppConfig['temporal'], 'taskQueue'> };
-  /** The rules a new case starts under. */
-  rules: () => Rules;
+  config: Pick<AppConfig, 'receiptSecret' | 'stuckAfter' | 'auth'> & { temporal: Pick<AppConfig['temporal'], 'taskQueue'> };
+  /** The versions of the organisation and rules: new cases start under the current one. */
+  ruleStore: RuleStore;
 }
 
-export function apiDependencies({ client, pool, config, rules }: ApiDependencyOptions): AppDependencies {
-  const { organisation } = config;
+export function apiDependencies({ client, pool, config, ruleStore }: ApiDependencyOptions): AppDependencies {
+  const organisation = async () => (await ruleStore.current()).organisation;
+  const rules = async () => (await ruleStore.current()).rules;
   const cases = createCaseService({ client, taskQueue: config.temporal.taskQueue, organisation, rules });
   return {
     cases,
     collaboration: createCollaborationService({ client, cases, organisation, pool }),
     stuck: createStuckList({ client, organisation, stuckAfter: config.stuckAfter }),
+    rules: createRuleService({ client, store: ruleStore }),
     receipts: { client, links: createPgReceiptLinks(pool, config.receiptSecret) },
     auth: createAuthenticator(config.auth),
   };

@@ -26,6 +26,10 @@ export const notFound = () => new ApiError(404, 'HITTADES_INTE', 'Ärendet finns
 
 /** Maps what Temporal answered to an ApiError, or returns undefined when it is not ours. */
 export function fromTemporal(error: unknown): ApiError | undefined {
+  // An Update to a case that has just completed comes back as "not found" with this message.
+  if (/workflow execution already completed/i.test((error as Error | undefined)?.message ?? '')) {
+    return new ApiError(409, 'FEL_FAS', 'Ärendet är avslutat och kan inte ändras');
+  }
   if (error instanceof WorkflowNotFoundError) return notFound();
   // A typed failure may come from the workflow itself or from an activity it ran.
   for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
@@ -33,10 +37,6 @@ export function fromTemporal(error: unknown): ApiError | undefined {
       const field = (cause.details?.[0] as { field?: string } | undefined)?.field;
       return new ApiError(failureStatus[cause.type], cause.type, cause.message, field ? [{ field, message: cause.message }] : []);
     }
-  }
-  const message = (error as Error | undefined)?.message ?? '';
-  if (/workflow execution already completed/i.test(message)) {
-    return new ApiError(409, 'FEL_FAS', 'Ärendet är avslutat och kan inte ändras');
   }
   return undefined;
 }

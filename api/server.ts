@@ -2,7 +2,7 @@
 // `tsx api/server.ts`. One Temporal client for the whole process.
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
-import { defaultRules } from '../domain/rules';
+import { ruleStoreFor } from '../infra/rule-store';
 import { temporalAddress, temporalConnectionOptions } from '../infra/temporal-connection';
 import { buildApp } from './app';
 import { openDatabase } from '../infra/database';
@@ -15,7 +15,7 @@ if (config.auth.usesDevSecret && !config.auth.oidcIssuer) {
 const connection = await Connection.connect(temporalConnectionOptions(config.temporal, temporalAddress(config.temporal)));
 const client = new Client({ connection, namespace: config.temporal.namespace });
 const pool = await openDatabase(config.databaseUrl);
-const app = await buildApp({ ...apiDependencies({ client, pool, config, rules: () => defaultRules }), logger: true });
+const app = await buildApp({ ...apiDependencies({ client, pool, config, ruleStore: ruleStoreFor(config, pool) }), logger: true });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void app

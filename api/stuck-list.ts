@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { Duration } from 'luxon';
 import type { ChildKind } from '../domain/child-status';
-import type { Organisation } from '../domain/organisation';
+import type { OrganisationSource } from '../domain/organisation';
 import {
   CaseRefAttr,
   EscalationLevelAttr,
@@ -42,13 +42,13 @@ export interface StuckFilter {
 const HOUR = 3_600_000;
 const quoted = (value: string) => `'${value.replaceAll("'", '')}'`;
 
-export function createStuckList(options: { client: Client; organisation: Organisation; stuckAfter: string }) {
+export function createStuckList(options: { client: Client; organisation: OrganisationSource; stuckAfter: string }) {
   const { client, organisation } = options;
   const threshold = Duration.fromISO(options.stuckAfter).as('milliseconds');
 
   /** The units whose part of the list a caller sees; undefined: all of it. */
-  function scope(caller: Caller, enhet?: string): string[] | undefined {
-    if ((caller.role === 'sektorchef' && caller.unit === organisation.sector.id) || caller.role === 'samordnare') {
+  async function scope(caller: Caller, enhet?: string): Promise<string[] | undefined> {
+    if ((caller.role === 'sektorchef' && caller.unit === (await organisation()).sector.id) || caller.role === 'samordnare') {
       return enhet ? [enhet] : undefined;
     }
     if (caller.role === 'enhetschef') {
@@ -84,7 +84,7 @@ export function createStuckList(options: { client: Client; organisation: Organis
 
   return {
     async list(caller: Caller, filter: StuckFilter): Promise<{ items: StuckItem[]; total: number }> {
-      const units = scope(caller, filter.enhet);
+      const units = await scope(caller, filter.enhet);
       const now = Date.now();
       const conditions = [
         `${ItemKindAttr.name} IS NOT NULL`,

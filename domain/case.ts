@@ -1,7 +1,7 @@
 // A case as the system sees it: a reference into the record system, the flags that drive
 // the rules, the phase, and who must do what by when. No names, no journal text.
 import { ConsentSchema, DisputeSummarySchema, HandoverSummarySchema, MeetingSummarySchema } from './child-status';
-import { CaseKind, ValdAnswer } from './facts';
+import { CaseKind, RiskInstrument, ValdAnswer } from './facts';
 import { Counting, DeadlineKey, EscalationTarget, LegalSourceSchema, RulesSchema } from './rules';
 import { isoTimestamp, slug, z } from './zod';
 
@@ -26,6 +26,8 @@ export const CaseFlagsSchema = z.object({
   barnIHushallet: z.boolean(),
   hedersrelaterat: z.boolean(),
   skyddadeUppgifter: z.boolean(),
+  /** Missbruk in the household. Optional: cases opened before the flag existed have none. */
+  missbruk: z.boolean().optional(),
 });
 export type CaseFlags = z.infer<typeof CaseFlagsSchema>;
 
@@ -76,7 +78,7 @@ const insatsId = z.string().regex(/^i\d+$/, { message: 'Ogiltigt insats-id' });
 export const CaseActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('skyddsbedomning'), skyddsbehov: z.enum(['akut', 'ej_akut']) }),
   z.object({ type: z.literal('forhandsbedomning'), beslut: z.enum(['inled_utredning', 'ingen_utredning']) }),
-  z.object({ type: z.literal('riskbedomning'), instrument: z.enum(['FREDA', 'PATRIARK']), riskniva: z.enum(['lag', 'forhojd', 'hog']) }),
+  z.object({ type: z.literal('riskbedomning'), instrument: RiskInstrument, riskniva: z.enum(['lag', 'forhojd', 'hog']) }),
   z.object({ type: z.literal('erbjudande'), erbjudande: z.enum(['manscentrum', 'atv', 'rvt_stodsamtal']), svar: z.enum(['ja', 'nej', 'vill_fundera']), utforare: slug }),
   z.object({
     type: z.literal('forlang_utredning'),
@@ -164,6 +166,18 @@ export const CaseEventSchema = z.object({
 });
 export type CaseEvent = z.infer<typeof CaseEventSchema>;
 
+/** A move of the case to another rules version, made on purpose by the samordnare. */
+export const RulesChangeSchema = z.object({
+  from: z.int(),
+  to: z.int(),
+  at: isoTimestamp,
+  by: z.string(),
+  reason: z.string(),
+  /** What the move changed: deadlines re-planned, steps started. */
+  changes: z.array(z.string()),
+});
+export type RulesChange = z.infer<typeof RulesChangeSchema>;
+
 export const CaseStateSchema = z.object({
   caseRef: z.string(),
   kind: CaseKind,
@@ -179,12 +193,14 @@ export const CaseStateSchema = z.object({
   events: z.array(CaseEventSchema),
   nextInsatsNumber: z.int(),
   nextDeadlineNumber: z.int(),
-  riskAssessment: z.object({ instrument: z.enum(['FREDA', 'PATRIARK']), riskniva: z.string(), at: isoTimestamp }).optional(),
+  riskAssessment: z.object({ instrument: RiskInstrument, riskniva: z.string(), at: isoTimestamp }).optional(),
   handovers: z.array(HandoverSummarySchema),
   meetings: z.array(MeetingSummarySchema),
   disputes: z.array(DisputeSummarySchema),
   consents: z.array(ConsentSchema),
   nextChildNumber: z.int(),
+  /** Every move to another rules version; absent until the first. */
+  rulesChanges: z.array(RulesChangeSchema).optional(),
 });
 export type CaseState = z.infer<typeof CaseStateSchema>;
 

@@ -13,3 +13,7 @@ export const ValdAnswer = z.enum(['ja', 'misstanke', 'nej', 'okant'], {
       : 'Ogiltigt svar: ange ja, misstanke, nej eller okant',
 });
 export type ValdAnswer = z.infer<typeof ValdAnswer>;
+
+/** The instruments a skydds- och riskbedömning can be made with. */
+export const RiskInstrument = z.enum(['FREDA', 'PATRIARK']);
+export type RiskInstrument = z.infer<typeof RiskInstrument>;

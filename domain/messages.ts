@@ -2,6 +2,7 @@
 // and its children. Imported by the API and by workflow code alike, so it imports nothing unsafe.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActionRequest, CaseView } from './case';
+import type { ChangeRules } from './rule-change';
 import type { ChildChanged } from './child-status';
 import type { DecideDispute, DisputeView, RaiseDispute } from './dispute';
 import type { HandoverResponseRequest, HandoverView, StartHandover } from './handover';
@@ -23,6 +24,9 @@ export const startHandoverUpdate = defineUpdate<{ handoverId: string; workflowId
 
 /** Raises a dispute, decided by the sektorchef, as a child workflow of the case. */
 export const raiseDisputeUpdate = defineUpdate<{ disputeId: string; workflowId: string }, [RaiseDispute]>('raiseDispute');
+
+/** The samordnare moves the case to a newer rules version; the move is recorded on the case. */
+export const changeRulesUpdate = defineUpdate<CaseView, [ChangeRules]>('changeRules');
 
 /** A child tells its case that its state changed. */
 export const childChangedSignal = defineSignal<[ChildChanged]>('childChanged');

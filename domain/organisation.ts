@@ -11,6 +11,11 @@ export const UnitSchema = z.object({
   email: z.email(),
   /** The unit's enhetschef: first manager on the escalation chain. Absent for external partners. */
   managerEmail: z.email().optional(),
+  /**
+   * A retired unit gets no new tasks from the rules; running cases that name it keep working
+   * and its mailbox still receives what they send. Units are retired, never removed.
+   */
+  retired: z.boolean().optional(),
 });
 export type Unit = z.infer<typeof UnitSchema>;
 
@@ -47,6 +52,15 @@ export const SECTOR_UNIT = 'sektor';
 export function findUnit(org: Organisation, unitId: string): Unit | undefined {
   return org.units.find((unit) => unit.id === unitId);
 }
+
+/** A unit that can be given new work: it exists and has not been retired. */
+export function activeUnit(org: Organisation, unitId: string): Unit | undefined {
+  const unit = findUnit(org, unitId);
+  return unit && !unit.retired ? unit : undefined;
+}
+
+/** The organisation in force now: the samordnare changes it, so it is read when needed. */
+export type OrganisationSource = () => Promise<Organisation>;
 
 /** The default organisation of the domain brief; a municipality replaces it with ORGANISATION_FILE. */
 export const defaultOrganisation: Organisation = {

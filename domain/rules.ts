@@ -1,6 +1,6 @@
 // The samverkan rules: every duration, reminder, escalation chain and legal source the
 // workflows enforce. Workflows receive a copy when a case starts and never use literals.
-import { CaseKind, ValdAnswer } from './facts';
+import { CaseKind, RiskInstrument, ValdAnswer } from './facts';
 import { isoDuration, slug, z } from './zod';
 
 export const Counting = z.enum(['kalenderdagar', 'arbetsdagar']);
@@ -73,10 +73,15 @@ export const TriggerConditionSchema = z.object({
   vald: z.array(ValdAnswer).min(1).optional(),
   barnIHushallet: z.boolean().optional(),
   hedersrelaterat: z.boolean().optional(),
+  skyddadeUppgifter: z.boolean().optional(),
+  missbruk: z.boolean().optional(),
 });
 export type TriggerCondition = z.infer<typeof TriggerConditionSchema>;
 
-/** A step the case's facts call for: a handover from one unit to another, or a joint meeting. */
+/**
+ * A step the case's facts call for: a handover from one unit to another, a joint meeting, or the
+ * instrument a risk assessment must be made with.
+ */
 export const TriggerSchema = z.discriminatedUnion('typ', [
   z.object({
     typ: z.literal('overlamning'),
@@ -98,8 +103,18 @@ export const TriggerSchema = z.discriminatedUnion('typ', [
     timing: TimingSchema,
     legal: LegalSourceSchema,
   }),
+  z.object({
+    typ: z.literal('riskbedomning'),
+    id: slug,
+    title: z.string().min(1).max(100),
+    when: TriggerConditionSchema,
+    instrument: RiskInstrument,
+  }),
 ]);
 export type Trigger = z.infer<typeof TriggerSchema>;
+export type HandoverTrigger = Extract<Trigger, { typ: 'overlamning' }>;
+export type MeetingTrigger = Extract<Trigger, { typ: 'planeringsmote' }>;
+export type RiskTrigger = Extract<Trigger, { typ: 'riskbedomning' }>;
 
 /** A statutory ground that lets information leave the municipality without consent. */
 export const DisclosureGroundSchema = z.object({ id: slug, label: z.string().min(1).max(200), citation: z.string().min(1).max(200) });
@@ -110,6 +125,11 @@ export const HandoverRulesSchema = z.object({
   /** The sending unit answers a request for more information within this time. */
   answer: TimingSchema,
   disclosureGrounds: z.array(DisclosureGroundSchema).min(1),
+  /**
+   * The grounds allowed for disclosure to each external partner (by unit id). A partner not
+   * listed may be given information on any of the grounds above.
+   */
+  partnerGrounds: z.record(slug, z.array(slug).min(1)).default({}),
   legal: LegalSourceSchema,
 });
 
@@ -183,6 +203,7 @@ const defaultHandoverRules: z.infer<typeof HandoverRulesSchema> = {
     { id: 'osl-10-23', label: 'Misstanke om brott med minst ett års fängelse i straffskalan', citation: `${OSL}, 10 kap. 23 §` },
     { id: 'osl-10-28', label: 'Uppgiftsskyldighet enligt lag eller förordning', citation: `${OSL}, 10 kap. 28 §` },
   ],
+  partnerGrounds: {},
   legal: { source: LOCAL, citation: 'Den mottagande enheten kvitterar överlämningen inom två arbetsdagar' },
 };
 
@@ -317,6 +338,13 @@ export const defaultRules: Rules = {
       organiser: 'rvt',
       timing: { duration: 'P7D', counting: 'kalenderdagar' },
       legal: { source: LOCAL, citation: 'Gemensamt planeringsmöte inom 7 dagar med dokumenterad ansvarsfördelning' },
+    },
+    {
+      typ: 'riskbedomning',
+      id: 'heder-patriark',
+      title: 'Hedersrelaterat våld: riskbedömning med PATRIARK',
+      when: { kinds: ['vuxen'], hedersrelaterat: true },
+      instrument: 'PATRIARK',
     },
   ],
   handovers: defaultHandoverRules,

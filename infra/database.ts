@@ -36,6 +36,19 @@ const migrations = [
      digest_key text
    )`,
   `CREATE INDEX IF NOT EXISTS escalation_digest_item_by_digest ON escalation_digest_item (digest_key)`,
+  // Every accepted rule set (organisation + rules), never changed afterwards: who, when, why.
+  // `scope` is the Temporal namespace the rules govern: one municipality per namespace.
+  `CREATE TABLE IF NOT EXISTS rule_set_version (
+     scope text NOT NULL,
+     version integer NOT NULL,
+     organisation jsonb NOT NULL,
+     rules jsonb NOT NULL,
+     created_by text NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now(),
+     reason text NOT NULL,
+     restored_from integer,
+     PRIMARY KEY (scope, version)
+   )`,
 ];
 
 /** Creates the database named in the URL when it does not exist yet. */

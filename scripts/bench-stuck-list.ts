@@ -105,7 +105,7 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 
-  const stuck = createStuckList({ client, organisation: defaultOrganisation, stuckAfter: 'P3D' });
+  const stuck = createStuckList({ client, organisation: async () => defaultOrganisation, stuckAfter: 'P3D' });
   const callers = [
     { label: 'sektorchef, all units, first 100', caller: { sub: 'bench', role: 'sektorchef' as const, unit: 'ifo' }, filter: { limit: 100 } },
     { label: 'sektorchef, escalation level ≥ 2', caller: { sub: 'bench', role: 'sektorchef' as const, unit: 'ifo' }, filter: { limit: 100, niva: 2 } },

@@ -21,7 +21,7 @@ before(async () => {
     buildActivityDependencies({
       pool,
       smtpUrl: mail.smtpUrl,
-      organisation: defaultOrganisation,
+      organisation: async () => defaultOrganisation,
       mailFrom: 'Samverkan <noreply@samverkan.test>',
       publicUrl: 'https://samverkan.exempel.se/',
       receiptSecret: testReceiptSecret,

@@ -7,13 +7,15 @@ import { createPgDigestQueue } from '../activities/escalation-digest';
 import { createPgNotificationLedger } from '../activities/notification-ledger';
 import { createPgReceiptLinks } from '../activities/receipt-links';
 import type { AppConfig } from '../config/env';
-import type { Organisation } from '../domain/organisation';
+import type { OrganisationSource } from '../domain/organisation';
 import { defaultRules } from '../domain/rules';
+import { ruleStoreFor } from '../infra/rule-store';
 
 export interface DependencySettings {
   pool: pg.Pool;
   smtpUrl: string;
-  organisation: Organisation;
+  /** The organisation in force: read from the rule store at each notification. */
+  organisation: OrganisationSource;
   mailFrom: string;
   publicUrl: string;
   receiptSecret: string;
@@ -35,10 +37,11 @@ export function buildActivityDependencies(settings: DependencySettings): Activit
 }
 
 export function activityDependencies(config: AppConfig, pool: pg.Pool, smtpUrl: string): ActivityDependencies {
+  const store = ruleStoreFor(config, pool);
   return buildActivityDependencies({
     pool,
     smtpUrl,
-    organisation: config.organisation,
+    organisation: async () => (await store.current()).organisation,
     mailFrom: config.mail.from,
     publicUrl: config.publicUrl,
     receiptSecret: config.receiptSecret,

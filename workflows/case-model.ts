@@ -20,6 +20,8 @@ import type { ChildChanged } from '../domain/child-status';
 import type { RaiseDispute } from '../domain/dispute';
 import { caseFailure } from '../domain/failures';
 import type { StartHandover } from '../domain/handover';
+import type { Replan, RuleChangePlan, ChangeRules } from '../domain/rule-change';
+import { evaluateRules, firstDeadlineKey } from '../domain/rule-evaluation';
 import type { DeadlineKey, Rules, Trigger } from '../domain/rules';
 import { buildDeadline, closeDeadline, timingOverrides, timingSpec, type DeadlineSpec, type PlannedMoments } from './deadline-tracker';
 
@@ -31,11 +33,7 @@ export interface ExtensionSpec {
   dueDate: string;
 }
 
-const firstPhase: Record<CaseState['kind'], { phase: Phase; deadline: DeadlineKey }> = {
-  barn: { phase: 'skyddsbedomning', deadline: 'barn.skyddsbedomning' },
-  vuxen: { phase: 'riskbedomning', deadline: 'vuxen.riskbedomning' },
-  utovare: { phase: 'erbjudande', deadline: 'utovare.erbjudande' },
-};
+const firstPhase: Record<CaseState['kind'], Phase> = { barn: 'skyddsbedomning', vuxen: 'riskbedomning', utovare: 'erbjudande' };
 
 /** The deadline each step-closing action completes. */
 const stepDeadline: Partial<Record<CaseAction['type'], DeadlineKey[]>> = {
@@ -49,7 +47,8 @@ const stepDeadline: Partial<Record<CaseAction['type'], DeadlineKey[]>> = {
 export class CaseModel {
   constructor(
     readonly state: CaseState,
-    readonly rules: Rules,
+    /** The case's rules version: replaced only when the samordnare moves the case on purpose. */
+    public rules: Rules,
   ) {
     // A state carried over from a run older than handovers has none of these yet.
     state.handovers ??= [];
@@ -64,7 +63,7 @@ export class CaseModel {
       caseRef: input.caseRef,
       kind: input.kind,
       flags: input.flags,
-      phase: firstPhase[input.kind].phase,
+      phase: firstPhase[input.kind],
       receivedAt: input.receivedAt,
       openedAt: now,
       rulesVersion: input.rules.version,
@@ -84,7 +83,7 @@ export class CaseModel {
 
   /** The first deadline of a new case: it runs from when the report arrived. */
   firstDeadline(): DeadlineSpec {
-    return this.specFor(firstPhase[this.state.kind].deadline, this.state.receivedAt, 'aktualisering');
+    return this.specFor(firstDeadlineKey[this.state.kind], this.state.receivedAt, 'aktualisering');
   }
 
   get closed(): boolean {
@@ -112,11 +111,14 @@ export class CaseModel {
       throw caseFailure('EJ_BEHORIG', `Steget ägs av enheten ${owner}; enheten ${actor.unit} kan inte ${actionLabels[action.type]}`);
     }
     switch (action.type) {
-      case 'riskbedomning':
-        if (state.flags.hedersrelaterat && action.instrument !== 'PATRIARK') {
-          throw caseFailure('OGILTIG_UPPGIFT', 'I hedersrelaterade ärenden ska riskbedömningen göras med PATRIARK', 'action.instrument');
+      case 'riskbedomning': {
+        const required = evaluateRules(state, rules).riskInstrument;
+        if (required && action.instrument !== required.instrument) {
+          const why = required.trigger === 'hedersrelaterat' ? 'I hedersrelaterade ärenden' : `Enligt regeln ${required.trigger}`;
+          throw caseFailure('OGILTIG_UPPGIFT', `${why} ska riskbedömningen göras med ${required.instrument}`, 'action.instrument');
         }
         break;
+      }
       case 'forlang_utredning': {
         const current = this.stepDeadlineOf(action)!;
         if (action.nyttSlutdatum <= current.dueAt.slice(0, 10)) {
@@ -279,6 +281,36 @@ export class CaseModel {
     };
   }
 
+  /** Refuses a move to another rules version that does not fit: only the samordnare, only forward. */
+  checkRulesChange({ actor, rules }: ChangeRules): void {
+    if (actor.role !== 'samordnare') throw caseFailure('EJ_BEHORIG', 'Endast samordnaren kan flytta ett ärende till en annan regelversion');
+    if (this.closed) throw caseFailure('FEL_FAS', 'Ärendet är avslutat och kan inte ändras');
+    if (rules.version <= this.rules.version) {
+      throw caseFailure('FEL_FAS', `Ärendet följer version ${this.rules.version}; det kan bara flyttas till en nyare version`, 'version');
+    }
+  }
+
+  /** Moves the case to a newer rules version: open deadlines take their re-planned moments. */
+  changeRules(request: ChangeRules, plan: RuleChangePlan, replanned: [Replan, PlannedMoments][], now: string): void {
+    const { state } = this;
+    const changes: string[] = [];
+    for (const [replan, moments] of replanned) {
+      const deadline = state.deadlines.find((d) => d.id === replan.deadlineId && d.status === 'open');
+      if (!deadline) continue;
+      changes.push(`${deadline.title}: ${replan.previousDuration} → ${replan.duration}, nytt slutdatum ${moments.dueAt}`);
+      Object.assign(deadline, { title: replan.title, duration: replan.duration, counting: replan.counting, legal: replan.legal, dueAt: moments.dueAt, alerts: moments.alerts });
+      deadline.revision += 1;
+      deadline.escalationLevel = 0;
+      delete deadline.escalatedTo;
+    }
+    for (const trigger of [...plan.newHandovers, ...plan.newMeetings]) changes.push(`Nytt krav: ${trigger.title}`);
+    const change = { from: this.rules.version, to: request.rules.version, at: now, by: request.actor.sub, reason: request.reason, changes };
+    state.rulesChanges = [...(state.rulesChanges ?? []), change];
+    state.rulesVersion = request.rules.version;
+    this.rules = request.rules;
+    state.events.push({ at: now, type: 'regelversion', unit: request.actor.unit, by: request.actor.sub, summary: `Flyttat från regelversion ${change.from} till ${change.to}` });
+  }
+
   /** The id and workflow id the next child will get; taken when it is added. */
   nextChild(kind: 'overlamning' | 'planeringsmote' | 'tvist'): { id: string; workflowId: string } {
     const id = `${{ overlamning: 'o', planeringsmote: 'm', tvist: 't' }[kind]}${this.state.nextChildNumber}`;
@@ -314,9 +346,14 @@ export class CaseModel {
       );
     }
     if (legalGround.typ === 'lagstod') {
-      if (!this.rules.handovers.disclosureGrounds.some((g) => g.id === legalGround.grund)) {
-        const allowed = this.rules.handovers.disclosureGrounds.map((g) => g.id).join(', ');
-        throw caseFailure('OGILTIG_UPPGIFT', `Okänt lagstöd: ${legalGround.grund}. Tillåtna: ${allowed}`, 'rattsligGrund.grund');
+      const { disclosureGrounds, partnerGrounds } = this.rules.handovers;
+      // The samordnare may narrow the grounds for a partner; otherwise every listed ground holds.
+      const forPartner = partnerGrounds?.[to];
+      const allowed = disclosureGrounds.map((g) => g.id).filter((id) => !forPartner || forPartner.includes(id));
+      if (!allowed.includes(legalGround.grund)) {
+        const known = disclosureGrounds.some((g) => g.id === legalGround.grund);
+        const message = known ? `Lagstödet ${legalGround.grund} gäller inte för ${to}. Tillåtna: ${allowed.join(', ')}` : `Okänt lagstöd: ${legalGround.grund}. Tillåtna: ${allowed.join(', ')}`;
+        throw caseFailure(known ? 'RATTSLIG_GRUND_SAKNAS' : 'OGILTIG_UPPGIFT', message, 'rattsligGrund.grund');
       }
       return;
     }

@@ -19,14 +19,16 @@ import { StartHandoverSchema } from '../domain/handover';
 import {
   caseOpenedUpdate,
   caseViewQuery,
+  changeRulesUpdate,
   childChangedSignal,
   performActionUpdate,
   raiseDisputeUpdate,
   startHandoverUpdate,
   withdrawSignal,
 } from '../domain/messages';
-import { requiredSteps } from '../domain/rule-evaluation';
-import type { Rules } from '../domain/rules';
+import { ChangeRulesSchema, planRuleChange, type Replan } from '../domain/rule-change';
+import { evaluateRules } from '../domain/rule-evaluation';
+import type { HandoverTrigger, MeetingTrigger, Rules } from '../domain/rules';
 import {
   CaseKindAttr,
   CaseRefAttr,
@@ -57,9 +59,9 @@ const childOptions = { parentClosePolicy: ParentClosePolicy.ABANDON } as const;
 
 export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflowResult> {
   const input = CaseWorkflowInputSchema.parse(args);
-  const rules: Rules = input.rules;
   const nowIso = () => new Date().toISOString();
-  const model = new CaseModel(args.resume ?? CaseModel.initialState(input, nowIso()), rules);
+  // The case's rules are `model.rules`: the version it started under until moved on purpose.
+  const model = new CaseModel(args.resume ?? CaseModel.initialState(input, nowIso()), input.rules);
   const lock = new Mutex();
   const caseId = workflowInfo().workflowId;
 
@@ -80,12 +82,13 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
     upsertMemo({ tasks });
   };
 
-  const tracker = new DeadlineTracker({
-    digest: rules.escalationDigest,
+  const trackerContext = {
+    digest: model.rules.escalationDigest,
     caseRef: model.state.caseRef,
     protectedCase: () => model.state.flags.skyddadeUppgifter,
     onEscalated: publish,
-  });
+  };
+  const tracker = new DeadlineTracker(trackerContext);
 
   /** Tells children to stop; one that has already finished needs nothing. */
   const withdraw = async (children: { workflowId: string }[], reason: string) => {
@@ -94,6 +97,38 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
       await getExternalWorkflowHandle(child.workflowId)
         .signal(withdrawSignal, { reason })
         .catch(() => undefined);
+    }
+  };
+
+  /** Starts required handovers (a task for the sending unit) and joint meetings (child workflows). */
+  const startRequiredSteps = async (handovers: HandoverTrigger[], meetings: MeetingTrigger[], startAt = model.state.receivedAt) => {
+    for (const step of handovers) {
+      const spec = { ...model.handoverDutySpec(step), startAt };
+      model.addDeadline(spec, await planMoments(model.rules, spec), nowIso());
+    }
+    for (const step of meetings) {
+      const { id, workflowId } = model.nextChild('planeringsmote');
+      await startChild(meetingWorkflow, {
+        ...childOptions,
+        workflowId,
+        args: [
+          {
+            caseRef: model.state.caseRef,
+            meetingId: id,
+            parentWorkflowId: caseId,
+            title: step.title,
+            trigger: step.id,
+            units: step.units,
+            organiser: step.organiser,
+            startAt,
+            timing: step.timing,
+            legal: step.legal,
+            rules: model.rules,
+            protectedCase: model.state.flags.skyddadeUppgifter,
+          },
+        ],
+      });
+      model.addMeeting(step);
     }
   };
 
@@ -112,7 +147,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
           reason: request.skal,
           parties: model.disputeParties(request),
           involvedUnits: [...model.state.involvedUnits],
-          rules,
+          rules: model.rules,
           protectedCase: model.state.flags.skyddadeUppgifter,
         },
       ],
@@ -135,12 +170,12 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
       const now = nowIso();
       const plan = model.plan(request, now);
       const deadlines: [DeadlineSpec, PlannedMoments][] = [];
-      for (const spec of plan.deadlines) deadlines.push([spec, await planMoments(rules, spec)]);
+      for (const spec of plan.deadlines) deadlines.push([spec, await planMoments(model.rules, spec)]);
       let extension: PlannedMoments | undefined;
       if (plan.extension) {
         const current = model.state.deadlines.find((d) => d.id === plan.extension!.deadlineId)!;
-        const moved = { counting: current.counting, startAt: now, duration: current.duration, ...specOverrides(rules, current) };
-        extension = await planMoments(rules, moved, { dueDate: plan.extension.dueDate });
+        const moved = { counting: current.counting, startAt: now, duration: current.duration, ...specOverrides(model.rules, current) };
+        extension = await planMoments(model.rules, moved, { dueDate: plan.extension.dueDate });
       }
       model.apply(request, now, { deadlines, ...(extension ? { extension } : {}) });
       if (request.action.type === 'aterkalla_samtycke') {
@@ -173,7 +208,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
             content: request.content,
             ...(request.legalGround ? { legalGround: request.legalGround } : {}),
             sentBy: request.actor.sub,
-            rules,
+            rules: model.rules,
             protectedCase: model.state.flags.skyddadeUppgifter || request.content.skyddadeUppgifter !== 'nej',
           },
         ],
@@ -195,6 +230,24 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
     },
   });
 
+  setCheckedUpdate(changeRulesUpdate, {
+    schema: ChangeRulesSchema,
+    lock,
+    check: (request) => model.checkRulesChange(request),
+    handle: async (request) => {
+      const plan = planRuleChange(model.state, model.rules, request.rules);
+      const replanned: [Replan, PlannedMoments][] = [];
+      for (const replan of plan.replan) replanned.push([replan, await planMoments(request.rules, replan)]);
+      model.changeRules(request, plan, replanned, nowIso());
+      trackerContext.digest = model.rules.escalationDigest;
+      // The new version's duties run from the move: the earlier version did not ask for them.
+      await startRequiredSteps(plan.newHandovers, plan.newMeetings, nowIso());
+      publish();
+      tracker.watch(model.openDeadlines());
+      return model.view(Date.now());
+    },
+  });
+
   setHandler(childChangedSignal, async (change) => {
     await lock.runExclusive(async () => {
       const rejected = model.childChanged(change);
@@ -212,37 +265,10 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
 
   if (!args.resume) {
     const first = model.firstDeadline();
-    model.addDeadline(first, await planMoments(rules, first), nowIso());
+    model.addDeadline(first, await planMoments(model.rules, first), nowIso());
     // What the facts call for: handovers to make and joint meetings to hold.
-    for (const step of requiredSteps(model.state, rules)) {
-      if (step.typ === 'overlamning') {
-        const spec = model.handoverDutySpec(step);
-        model.addDeadline(spec, await planMoments(rules, spec), nowIso());
-      } else {
-        const { id, workflowId } = model.nextChild('planeringsmote');
-        await startChild(meetingWorkflow, {
-          ...childOptions,
-          workflowId,
-          args: [
-            {
-              caseRef: model.state.caseRef,
-              meetingId: id,
-              parentWorkflowId: caseId,
-              title: step.title,
-              trigger: step.id,
-              units: step.units,
-              organiser: step.organiser,
-              startAt: model.state.receivedAt,
-              timing: step.timing,
-              legal: step.legal,
-              rules,
-              protectedCase: model.state.flags.skyddadeUppgifter,
-            },
-          ],
-        });
-        model.addMeeting(step);
-      }
-    }
+    const required = evaluateRules(model.state, model.rules);
+    await startRequiredSteps(required.handovers, required.meetings);
     started = true;
   }
   publish();
@@ -253,7 +279,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   await condition(() => allHandlersFinished() && tracker.idle);
   if (!model.closed) {
     model.compact();
-    await continueAsNew<typeof caseWorkflow>({ ...args, resume: model.state });
+    await continueAsNew<typeof caseWorkflow>({ ...args, rules: model.rules, resume: model.state });
   }
   publish();
   return { caseRef: model.state.caseRef, closedAt: model.state.closedAt ?? nowIso(), phase: model.state.phase };

@@ -9,6 +9,8 @@ import { signLocalToken, type Caller } from '../../api/auth';
 import { apiDependencies } from '../../api/dependencies';
 import { defaultOrganisation } from '../../domain/organisation';
 import { defaultRules } from '../../domain/rules';
+import { createPgRuleStore, type RuleStore } from '../../infra/rule-store';
+import { randomUUID } from 'node:crypto';
 import { allSearchAttributes } from '../../domain/search-attributes';
 import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher';
 import { temporalCliPath } from '../../infra/temporal-binaries';
@@ -22,6 +24,8 @@ export interface ApiHarness {
   env: TestWorkflowEnvironment;
   mail: MailCatcher;
   pool: pg.Pool;
+  /** The rule versions of this harness alone (a scope of its own in the shared test database). */
+  ruleStore: RuleStore;
   token(caller: Partial<Caller> & Pick<Caller, 'unit'>): Promise<string>;
   /** A request as a user of a unit (a handläggare unless the role says otherwise); JSON back. */
   callAs(method: 'GET' | 'POST', url: string, caller: Partial<Caller> & Pick<Caller, 'unit'>, payload?: unknown): Promise<{ status: number; body: Record<string, any> }>;
@@ -34,19 +38,19 @@ export async function startApiHarness(options: { stuckAfter?: string } = {}): Pr
   });
   const mail = await startMailCatcher();
   const pool = await openTestDatabase();
-  const worker = await startTestWorker(env, mail, pool);
+  const ruleStore = createPgRuleStore(pool, { scope: `test-${randomUUID()}`, seed: { organisation: defaultOrganisation, rules: defaultRules } });
+  const worker = await startTestWorker(env, mail, pool, async () => (await ruleStore.current()).organisation);
   const app = await buildApp(
     apiDependencies({
       client: env.client,
       pool,
       config: {
-        organisation: defaultOrganisation,
         receiptSecret: testReceiptSecret,
         stuckAfter: options.stuckAfter ?? 'P3D',
         auth: { jwtSecret: testSecret, usesDevSecret: false },
         temporal: { taskQueue: worker.taskQueue },
       },
-      rules: () => defaultRules,
+      ruleStore,
     }),
   );
   const token: ApiHarness['token'] = (caller) => signLocalToken({ sub: `${caller.unit}-user`, role: 'handlaggare', ...caller }, testSecret);
@@ -55,6 +59,7 @@ export async function startApiHarness(options: { stuckAfter?: string } = {}): Pr
     env,
     mail,
     pool,
+    ruleStore,
     token,
     async callAs(method, url, caller, payload) {
       const response = await app.inject({

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type pg from 'pg';
-import { defaultOrganisation } from '../../domain/organisation';
+import { defaultOrganisation, type OrganisationSource } from '../../domain/organisation';
 import type { MailCatcher } from '../../infra/mail-catcher';
 import { buildActivityDependencies } from '../../workers/dependencies';
 import { createCaseWorker, workflowsPath } from '../../workers/worker';
@@ -22,7 +22,8 @@ export interface RunningTestWorker {
   stop(): Promise<void>;
 }
 
-export async function startTestWorker(env: TestWorkflowEnvironment, mail: MailCatcher, pool: pg.Pool): Promise<RunningTestWorker> {
+/** `organisation`: where notifications find addresses (default: the default organisation). */
+export async function startTestWorker(env: TestWorkflowEnvironment, mail: MailCatcher, pool: pg.Pool, organisation: OrganisationSource = async () => defaultOrganisation): Promise<RunningTestWorker> {
   const taskQueue = `test-${randomUUID()}`;
   const worker: Worker = await createCaseWorker({
     connection: env.nativeConnection,
@@ -32,7 +33,7 @@ export async function startTestWorker(env: TestWorkflowEnvironment, mail: MailCa
     dependencies: buildActivityDependencies({
       pool,
       smtpUrl: mail.smtpUrl,
-      organisation: defaultOrganisation,
+      organisation,
       mailFrom: 'Samverkan <noreply@samverkan.test>',
       publicUrl: 'http://samverkan.test',
       receiptSecret: testReceiptSecret,

@@ -7,6 +7,7 @@ import { caseOpenedUpdate, caseViewQuery, disputeViewQuery, handoverViewQuery, m
 import type { Actor, CaseFlags, CaseKind, CaseView, CaseWorkflowInput, Deadline } from '../../domain/case';
 import { alertKey, caseWorkflowId } from '../../domain/case';
 import { defaultRules, type Rules } from '../../domain/rules';
+import type { OrganisationSource } from '../../domain/organisation';
 import { registerSearchAttributes } from '../../infra/search-attribute-registration';
 import { temporalTestServerPath } from '../../infra/temporal-binaries';
 import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher';
@@ -48,14 +49,14 @@ export interface WorkflowHarness {
 }
 
 /** `rules`: what `startCase` uses unless a test says otherwise (default: the default rules). */
-export async function startWorkflowHarness(options: { rules?: Rules } = {}): Promise<WorkflowHarness> {
+export async function startWorkflowHarness(options: { rules?: Rules; organisation?: OrganisationSource } = {}): Promise<WorkflowHarness> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const mail = await startMailCatcher();
   const pool = await openTestDatabase();
-  const worker = await startTestWorker(env, mail, pool);
+  const worker = await startTestWorker(env, mail, pool, options.organisation);
   const { taskQueue } = worker;
   const started = new Set<string>();
   const harnessRules = options.rules ?? defaultRules;

@@ -1,0 +1,231 @@
+// The samordnare's side of the rules: read, compare, validate, dry-run, apply, roll back, and
+// move chosen open cases to a newer version. Only the samordnare; everyone else gets 403.
+import type { Client } from '@temporalio/client';
+import diff from 'microdiff';
+import { planDeadline } from '../activities/deadline-planning';
+import { caseWorkflowId, type CaseView } from '../domain/case';
+import { caseViewQuery, changeRulesUpdate } from '../domain/messages';
+import { findUnit, type Organisation } from '../domain/organisation';
+import { planRuleChange } from '../domain/rule-change';
+import { validateRuleSet, type RuleSetIssue, type RuleSetVersion } from '../domain/rule-set';
+import type { Rules } from '../domain/rules';
+import { CaseRefAttr } from '../domain/search-attributes';
+import { VersionConflict, type RuleSetSummary, type RuleStore } from '../infra/rule-store';
+import type { Caller } from './auth';
+import { ApiError, fromTemporal } from './errors';
+
+export interface Difference {
+  path: string;
+  change: 'tillagd' | 'borttagen' | 'andrad';
+  from?: unknown;
+  to?: unknown;
+}
+
+export interface OrganisationChanges {
+  added: string[];
+  renamed: { id: string; from: string; to: string }[];
+  retired: string[];
+  reactivated: string[];
+}
+
+/** What moving one open case to the proposed version would do. */
+export interface CaseEffect {
+  caseRef: string;
+  version: number;
+  movedDeadlines: { deadlineId: string; title: string; from: string; to: string; overdueAtOnce: boolean }[];
+  newRequirements: string[];
+  noLongerRequired: string[];
+  /** Units of the case that the proposed version retires: they keep the case's work already given. */
+  retiredUnits: string[];
+}
+
+export interface DryRun {
+  valid: boolean;
+  issues: RuleSetIssue[];
+  basedOn: number;
+  differences: Difference[];
+  organisation: OrganisationChanges;
+  openCases: number;
+  affectedCases: CaseEffect[];
+}
+
+const forbidden = () => new ApiError(403, 'EJ_BEHORIG', 'Endast samordnaren kan läsa och ändra samverkansreglerna');
+const invalid = (issues: RuleSetIssue[]) =>
+  new ApiError(400, 'OGILTIG_UPPGIFT', `Regelverket godtogs inte: ${issues[0]!.field}: ${issues[0]!.message}${issues.length > 1 ? ` (och ${issues.length - 1} fel till)` : ''}`, issues);
+const conflict = (error: VersionConflict) => new ApiError(409, 'VERSIONSKONFLIKT', `${error.message}. Läs den nya versionen och gör om ändringen.`, [{ field: 'baseradPa', message: error.message }]);
+
+export function compareVersions(from: Pick<RuleSetVersion, 'organisation' | 'rules'>, to: Pick<RuleSetVersion, 'organisation' | 'rules'>): Difference[] {
+  const strip = (v: Pick<RuleSetVersion, 'organisation' | 'rules'>) => ({ organisation: v.organisation, rules: { ...v.rules, version: 0 } });
+  return diff(strip(from), strip(to)).map((d) => ({
+    path: d.path.join('.'),
+    change: d.type === 'CREATE' ? 'tillagd' : d.type === 'REMOVE' ? 'borttagen' : 'andrad',
+    ...(d.type !== 'CREATE' ? { from: d.oldValue } : {}),
+    ...(d.type !== 'REMOVE' ? { to: d.value } : {}),
+  }));
+}
+
+export function organisationChanges(from: Organisation, to: Organisation): OrganisationChanges {
+  const changes: OrganisationChanges = { added: [], renamed: [], retired: [], reactivated: [] };
+  for (const unit of to.units) {
+    const before = findUnit(from, unit.id);
+    if (!before) changes.added.push(unit.id);
+    else {
+      if (before.name !== unit.name) changes.renamed.push({ id: unit.id, from: before.name, to: unit.name });
+      if (!before.retired && unit.retired) changes.retired.push(unit.id);
+      if (before.retired && !unit.retired) changes.reactivated.push(unit.id);
+    }
+  }
+  return changes;
+}
+
+export function createRuleService(options: { client: Client; store: RuleStore }) {
+  const { client, store } = options;
+  const samordnare = (caller: Caller) => {
+    if (caller.role !== 'samordnare') throw forbidden();
+  };
+  const version = async (number: number): Promise<RuleSetVersion> => {
+    const found = await store.get(number);
+    if (!found) throw new ApiError(404, 'HITTADES_INTE', `Regelversion ${number} finns inte`);
+    return found;
+  };
+
+  /** Every open case with its state, from visibility and one query each. */
+  async function openCases(): Promise<CaseView[]> {
+    const views: CaseView[] = [];
+    for await (const execution of client.workflow.list({ query: `WorkflowType = 'caseWorkflow' AND ExecutionStatus = 'Running' AND ${CaseRefAttr.name} IS NOT NULL` })) {
+      const view = await client.workflow
+        .getHandle(execution.workflowId)
+        .query(caseViewQuery)
+        .catch(() => undefined);
+      if (view && view.phase !== 'avslutad') views.push(view);
+    }
+    return views.sort((a, b) => a.caseRef.localeCompare(b.caseRef));
+  }
+
+  async function effectOn(view: CaseView, proposed: Rules, proposedOrg: Organisation, rulesOf: (v: number) => Promise<Rules>): Promise<CaseEffect | undefined> {
+    const plan = planRuleChange(view, await rulesOf(view.rulesVersion), proposed);
+    const now = Date.now();
+    const movedDeadlines = plan.replan.map((replan) => {
+      const deadline = view.deadlines.find((d) => d.id === replan.deadlineId)!;
+      const { dueAt } = planDeadline({ timeZone: proposed.timeZone, counting: replan.counting, startAt: replan.startAt, duration: replan.duration, reminders: [], escalation: [] });
+      return { deadlineId: deadline.id, title: replan.title, from: deadline.dueAt, to: dueAt, overdueAtOnce: Date.parse(dueAt) <= now };
+    });
+    const retiredUnits = view.involvedUnits.filter((unit) => findUnit(proposedOrg, unit)?.retired);
+    const effect: CaseEffect = {
+      caseRef: view.caseRef,
+      version: view.rulesVersion,
+      movedDeadlines,
+      newRequirements: [...plan.newHandovers, ...plan.newMeetings].map((t) => t.title),
+      noLongerRequired: plan.noLongerRequired.map((id) => view.deadlines.find((d) => d.id === id)!.title),
+      retiredUnits,
+    };
+    const changes = movedDeadlines.length + effect.newRequirements.length + effect.noLongerRequired.length + retiredUnits.length;
+    return changes > 0 ? effect : undefined;
+  }
+
+  return {
+    async current(caller: Caller): Promise<RuleSetVersion> {
+      samordnare(caller);
+      return store.current();
+    },
+
+    async history(caller: Caller): Promise<RuleSetSummary[]> {
+      samordnare(caller);
+      return store.history();
+    },
+
+    async get(caller: Caller, number: number): Promise<RuleSetVersion> {
+      samordnare(caller);
+      return version(number);
+    },
+
+    async compare(caller: Caller, from: number, to: number): Promise<{ from: number; to: number; differences: Difference[]; organisation: OrganisationChanges }> {
+      samordnare(caller);
+      const [a, b] = [await version(from), await version(to)];
+      return { from, to, differences: compareVersions(a, b), organisation: organisationChanges(a.organisation, b.organisation) };
+    },
+
+    async validate(caller: Caller, body: unknown): Promise<{ valid: boolean; issues: RuleSetIssue[] }> {
+      samordnare(caller);
+      const result = validateRuleSet(body, await store.current());
+      return result.ok ? { valid: true, issues: [] } : { valid: false, issues: result.issues };
+    },
+
+    /** What the proposed set would change, for each open case if it were moved; nothing is written. */
+    async dryRun(caller: Caller, body: unknown): Promise<DryRun> {
+      samordnare(caller);
+      const current = await store.current();
+      const result = validateRuleSet(body, current);
+      if (!result.ok) {
+        return { valid: false, issues: result.issues, basedOn: current.version, differences: [], organisation: { added: [], renamed: [], retired: [], reactivated: [] }, openCases: 0, affectedCases: [] };
+      }
+      const proposed: Rules = { ...result.draft.rules, version: current.version + 1 };
+      const cache = new Map<number, Rules>();
+      const rulesOf = async (v: number) => {
+        if (!cache.has(v)) cache.set(v, (await store.get(v))?.rules ?? current.rules);
+        return cache.get(v)!;
+      };
+      const cases = await openCases();
+      const affectedCases: CaseEffect[] = [];
+      for (const view of cases) {
+        const effect = await effectOn(view, proposed, result.draft.organisation, rulesOf);
+        if (effect) affectedCases.push(effect);
+      }
+      return {
+        valid: true,
+        issues: [],
+        basedOn: current.version,
+        differences: compareVersions(current, { organisation: result.draft.organisation, rules: proposed }),
+        organisation: organisationChanges(current.organisation, result.draft.organisation),
+        openCases: cases.length,
+        affectedCases,
+      };
+    },
+
+    /** Accepts a whole rule set as the next version, or changes nothing and says why. */
+    async apply(caller: Caller, body: { organisation: unknown; rules: unknown; skal: string; baseradPa?: number | undefined }): Promise<RuleSetVersion> {
+      samordnare(caller);
+      const result = validateRuleSet({ organisation: body.organisation, rules: body.rules }, await store.current());
+      if (!result.ok) throw invalid(result.issues);
+      try {
+        return await store.append(result.draft, { createdBy: caller.sub, reason: body.skal, ...(body.baseradPa ? { basedOn: body.baseradPa } : {}) });
+      } catch (error) {
+        if (error instanceof VersionConflict) throw conflict(error);
+        throw error;
+      }
+    },
+
+    /** Makes an earlier version current again, as a new version that says where it came from. */
+    async rollback(caller: Caller, body: { version: number; skal: string }): Promise<RuleSetVersion> {
+      samordnare(caller);
+      const earlier = await version(body.version);
+      const current = await store.current();
+      if (earlier.version === current.version) throw new ApiError(409, 'FEL_FAS', `Version ${earlier.version} är redan den gällande`, [{ field: 'version', message: 'Redan gällande' }]);
+      // The organisation may have grown since: units are retired, never removed, so keep them.
+      const organisation = { ...earlier.organisation, units: [...earlier.organisation.units, ...current.organisation.units.filter((u) => !findUnit(earlier.organisation, u.id)).map((u) => ({ ...u, retired: true }))] };
+      const result = validateRuleSet({ organisation, rules: earlier.rules }, current);
+      if (!result.ok) throw invalid(result.issues);
+      return store.append(result.draft, { createdBy: caller.sub, reason: body.skal, restoredFrom: earlier.version, basedOn: current.version });
+    },
+
+    /** Moves chosen open cases to a version (default: the current one); the move is recorded on each case. */
+    async moveCases(caller: Caller, body: { arenden: string[]; version?: number | undefined; skal: string }): Promise<{ version: number; results: { caseRef: string; moved: boolean; error?: { code: string; message: string } }[] }> {
+      samordnare(caller);
+      const target = body.version ? await version(body.version) : await store.current();
+      const results = [];
+      for (const caseRef of body.arenden) {
+        try {
+          await client.workflow.getHandle(caseWorkflowId(caseRef)).executeUpdate(changeRulesUpdate, { args: [{ actor: caller, rules: target.rules, reason: body.skal }] });
+          results.push({ caseRef, moved: true });
+        } catch (error) {
+          const mapped = fromTemporal(error);
+          if (!mapped) throw error;
+          results.push({ caseRef, moved: false, error: { code: mapped.code, message: mapped.message } });
+        }
+      }
+      return { version: target.version, results };
+    },
+  };
+}
+
+export type RuleService = ReturnType<typeof createRuleService>;
