@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { CaseAction } from '../domain/case';
-import { decideDisputeUpdate, handoverResponseUpdate, meetingActionUpdate, performActionUpdate, startHandoverUpdate } from '../domain/messages';
+import { changeRulesUpdate, decideDisputeUpdate, handoverResponseUpdate, meetingActionUpdate, performActionUpdate, startHandoverUpdate } from '../domain/messages';
+import { defaultRules } from '../domain/rules';
 import { escalationDigestWorkflow } from '../workflows/escalation-digest-workflow';
 import { handoverContent } from './support/handover-content';
 import { DAY, skipBy } from './support/time';
@@ -134,6 +135,36 @@ try {
     await act(utovare, 'rvt', { type: 'avsluta_insats', insatsId: offered.insatser[0]!.id });
     await act(utovare, 'rvt', { type: 'avsluta_arende' });
     await record(h, 'utovare-erbjudande', utovare);
+  }
+  if (wanted('rules')) {
+    // A child case moved by the samordnare to version 2: a shorter förhandsbedömning and a new
+    // required handover; the new deadline is reminded, then the case is closed.
+    const moved = await h.startCase({ kind: 'barn', flags: { barnIHushallet: true } });
+    await act(moved, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
+    await skipBy(h.env, 2 * DAY);
+    const v2 = {
+      ...defaultRules,
+      version: 2,
+      deadlines: { ...defaultRules.deadlines, 'barn.forhandsbedomning': { ...defaultRules.deadlines['barn.forhandsbedomning']!, duration: 'P10D' } },
+      triggers: [
+        ...defaultRules.triggers,
+        {
+          typ: 'overlamning' as const,
+          id: 'barn-resursenhet',
+          title: 'Överlämning till resursenheten',
+          when: { kinds: ['barn' as const], barnIHushallet: true },
+          from: 'mottagning',
+          to: 'resursenhet',
+          timing: { duration: 'P2D', counting: 'arbetsdagar' as const },
+          legal: { source: 'Lokal samverkansrutin', citation: 'Familjer med barn erbjuds stöd' },
+        },
+      ],
+    };
+    await moved.handle.executeUpdate(changeRulesUpdate, { args: [{ actor: actor('ifo', 'samordnare'), rules: v2, reason: 'Ärendet följer den nya rutinen' }] });
+    await skipBy(h.env, 7 * DAY);
+    await h.settled(moved.handle);
+    await act(moved, 'mottagning', { type: 'forhandsbedomning', beslut: 'ingen_utredning' });
+    await record(h, 'barn-flyttad-regelversion', moved);
   }
 } finally {
   await h.close();
