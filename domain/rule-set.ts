@@ -4,7 +4,7 @@
 // their deadline, that meetings bring two units together, that partners' grounds exist.
 import { OrganisationSchema, type Organisation } from './organisation';
 import { RulesSchema, type EscalationStep, type Rules } from './rules';
-import { describeIssues, slug, z } from './zod';
+import { describeIssues, z } from './zod';
 
 /** What the samordnare sends: the version number is given by the store when it is accepted. */
 export const RuleSetDraftSchema = z.object({
@@ -156,6 +156,11 @@ export function checkRuleSet(draft: RuleSetDraft, previous?: Pick<RuleSetVersion
     });
   }
 
+  // The perpetrator's offer is recorded as this insats: without its follow-up the step cannot be taken.
+  if (!rules.followUps.stod_valdsutovare) {
+    add(['rules', 'followUps', 'stod_valdsutovare'], 'Uppföljningen stod_valdsutovare behövs: erbjudandet till en våldsutövare registreras som den insatsen');
+  }
+
   const grounds = new Set(rules.handovers.disclosureGrounds.map((g) => g.id));
   for (const [partner, allowed] of Object.entries(rules.handovers.partnerGrounds)) {
     const unit = units.get(partner);
@@ -169,6 +174,5 @@ export function checkRuleSet(draft: RuleSetDraft, previous?: Pick<RuleSetVersion
   return issues;
 }
 
-/** A version's id in URLs and requests. */
+/** A version's number in URLs and queries. */
 export const VersionNumber = z.coerce.number().int().positive({ message: 'Ange ett versionsnummer (1, 2, …)' });
-export const UnitId = slug;

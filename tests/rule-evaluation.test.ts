@@ -1,6 +1,8 @@
 // The rule-evaluation function and the rule-set checks on their own: examples a samordnare would
 // recognise, and properties that must hold for every case and every accepted rule set.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import test from 'node:test';
 import fc from 'fast-check';
 import { planDeadline } from '../activities/deadline-planning';
@@ -129,6 +131,27 @@ test('grounds for a partner must exist and the partner must be external', () => 
     d.rules.handovers.partnerGrounds = { polis: ['osl-10-21', 'osl-99'], rvt: ['osl-10-2'] };
   }));
   assert.deepEqual(issues.map((i) => i.field).sort(), ['rules.handovers.partnerGrounds.polis.1', 'rules.handovers.partnerGrounds.rvt']);
+});
+
+test("the README's complete example is an accepted rule set, and requires what it says", () => {
+  const readme = readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const block = /<!-- regelverk-exempel -->\s*```json\n([\s\S]*?)\n```/.exec(readme);
+  assert.ok(block, 'the example is marked in the README');
+  const { skal, baseradPa, ...body } = JSON.parse(block[1]!);
+  assert.equal(typeof skal, 'string');
+  assert.equal(baseradPa, 1);
+  const validation = validateRuleSet(body, { organisation: defaultOrganisation });
+  assert.ok(validation.ok, JSON.stringify(!validation.ok && validation.issues));
+  const rules = { ...validation.draft.rules, version: 2 };
+  const family = evaluateRules(facts('barn', { vald: 'ja', barnIHushallet: true }), rules);
+  assert.deepEqual(family.handovers.map((h) => h.to), ['rvt', 'familjecentral']);
+  assert.deepEqual(family.meetings.map((m) => m.units), [['mottagning', 'rvt', 'bou']]);
+  const hidden = evaluateRules(facts('barn', { barnIHushallet: true, skyddadeUppgifter: true }), rules);
+  assert.deepEqual(hidden.handovers, [], 'no family centre for a family with protected identity');
+  const adult = evaluateRules(facts('vuxen', { vald: 'ja', missbruk: true, hedersrelaterat: true }), rules);
+  assert.deepEqual(adult.handovers.map((h) => h.to), ['manscentrum']);
+  assert.deepEqual(adult.meetings.map((m) => m.id), ['vuxen-missbruk-mote']);
+  assert.equal(adult.riskInstrument?.instrument, 'PATRIARK');
 });
 
 // ---- Properties ----

@@ -13,6 +13,7 @@ import { validateRuleSet, type RuleSetDraft } from '../domain/rule-set';
 import type { Rules } from '../domain/rules';
 import { createPgRuleStore, type RuleStore } from '../infra/rule-store';
 import { openTestDatabase } from './support/database';
+import { addFamilyCentre } from './support/family-centre';
 import { handoverContent } from './support/handover-content';
 import { isFor, isFrom, sentBy, sentFor } from './support/mail';
 import { refused } from './support/refusals';
@@ -103,19 +104,7 @@ test('a case keeps version 1 when version 2 shortens a deadline; a case moved to
 
 test('a unit added by the samordnare receives its first handover and notification; a renamed unit is mailed under its new name', async () => {
   await skipTo(h.env, '2030-10-07T07:00:00Z');
-  const v2 = await accept((draft) => {
-    draft.organisation.units.push({ id: 'familjecentral', name: 'Familjecentralen', kind: 'intern', email: 'familjecentral@exempel.se', managerEmail: 'chef.familjecentral@exempel.se' });
-    draft.rules.triggers.push({
-      typ: 'overlamning',
-      id: 'barn-familjecentral',
-      title: 'Överlämning till familjecentralen',
-      when: { kinds: ['barn'], barnIHushallet: true },
-      from: 'mottagning',
-      to: 'familjecentral',
-      timing: { duration: 'P2D', counting: 'arbetsdagar' },
-      legal: { source: 'Lokal samverkansrutin', citation: 'Familjer med barn erbjuds kontakt med familjecentralen' },
-    });
-  }, 'Familjecentralen ansluter till samverkan');
+  const v2 = await accept(addFamilyCentre, 'Familjecentralen ansluter till samverkan');
   assert.equal(v2.version, 2);
 
   const { caseRef, handle } = await h.startCase({ kind: 'barn', rules: v2.rules, flags: { barnIHushallet: true } });
@@ -153,4 +142,25 @@ test('a unit added by the samordnare receives its first handover and notificatio
   assert.equal(acknowledged.status, 'kvitterad');
   await h.completed(workflowId);
   assert.deepEqual(sentBy(h.mail.messages(), workflowId), ['d1.r0.ny_uppgift0', 'd1.r0.paminnelse0']);
+});
+
+test('the grounds the samordnare allows for a partner are the only ones a handover to it can use', async () => {
+  const v1 = (await store.current()).rules;
+  const narrowed: Rules = { ...v1, handovers: { ...v1.handovers, partnerGrounds: { polis: ['osl-10-21'] } } };
+  const { handle } = await h.startCase({ kind: 'barn', rules: narrowed });
+  const toPolice = (grund: string) =>
+    handle.executeUpdate(startHandoverUpdate, {
+      args: [{ actor: actor('mottagning'), to: 'polis', receiverKind: 'extern', content: handoverContent(), legalGround: { typ: 'lagstod', grund } }],
+    });
+  const refusedGround = await refused(toPolice('osl-10-2'));
+  assert.equal(refusedGround.type, 'RATTSLIG_GRUND_SAKNAS');
+  assert.equal(refusedGround.message, 'Lagstödet osl-10-2 gäller inte för polis. Tillåtna: osl-10-21');
+  assert.deepEqual((await handle.query(caseViewQuery)).handovers, [], 'nothing was sent');
+  const sent = await toPolice('osl-10-21');
+  assert.equal(sent.handoverId, 'o1');
+  // Another partner may still be given information on any listed ground.
+  const toCare = await handle.executeUpdate(startHandoverUpdate, {
+    args: [{ actor: actor('mottagning'), to: 'vard', receiverKind: 'extern', content: handoverContent(), legalGround: { typ: 'lagstod', grund: 'osl-10-2' } }],
+  });
+  assert.equal(toCare.handoverId, 'o2');
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
+import { addFamilyCentre } from './support/family-centre';
 import { handoverContent } from './support/handover-content';
 
 let h: ApiHarness;
@@ -32,18 +33,8 @@ async function editable(): Promise<{ version: number; organisation: any; rules: 
 function version2(set: { organisation: any; rules: any }) {
   const next = structuredClone(set);
   next.rules.deadlines['barn.forhandsbedomning'].duration = 'P10D';
-  next.organisation.units.push({ id: 'familjecentral', name: 'Familjecentralen', kind: 'intern', email: 'familjecentral@exempel.se', managerEmail: 'chef.familjecentral@exempel.se' });
   next.organisation.units.find((u: any) => u.id === 'resursenhet').name = 'Resursenheten barn och familj';
-  next.rules.triggers.push({
-    typ: 'overlamning',
-    id: 'barn-familjecentral',
-    title: 'Överlämning till familjecentralen',
-    when: { kinds: ['barn'], barnIHushallet: true },
-    from: 'mottagning',
-    to: 'familjecentral',
-    timing: { duration: 'P2D', counting: 'arbetsdagar' },
-    legal: { source: 'Lokal samverkansrutin', citation: 'Familjer med barn erbjuds kontakt med familjecentralen' },
-  });
+  addFamilyCentre(next);
   return next;
 }
 
