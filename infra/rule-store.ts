@@ -79,19 +79,33 @@ export function createPgRuleStore(pool: pg.Pool, options: { scope: string; seed:
     );
   }
 
+  // Versions never change once written, so a parsed version can be kept for good: reading the
+  // current one is then a look-up of the highest number.
+  const parsed = new Map<number, RuleSetVersion>();
+  const load = async (version: number) => {
+    if (!parsed.has(version)) {
+      const result = await pool.query<Row>(`SELECT ${columns} FROM rule_set_version WHERE scope = $1 AND version = $2`, [scope, version]);
+      if (result.rows[0]) parsed.set(version, toVersion(result.rows[0]));
+    }
+    // A copy: a caller that changes what it got must not change the cache.
+    const found = parsed.get(version);
+    return found && structuredClone(found);
+  };
+  const highest = async () =>
+    (await pool.query<{ version: number | null }>('SELECT max(version) AS version FROM rule_set_version WHERE scope = $1', [scope])).rows[0]?.version ?? null;
+
   return {
     async current() {
-      let row = await latest(pool);
-      if (!row) {
+      let version = await highest();
+      if (version === null) {
         await seedFirst();
-        row = await latest(pool);
+        version = (await highest())!;
       }
-      return toVersion(row!);
+      return (await load(version))!;
     },
 
     async get(version) {
-      const result = await pool.query<Row>(`SELECT ${columns} FROM rule_set_version WHERE scope = $1 AND version = $2`, [scope, version]);
-      return result.rows[0] ? toVersion(result.rows[0]) : undefined;
+      return load(version);
     },
 
     async history() {

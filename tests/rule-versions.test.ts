@@ -102,7 +102,7 @@ test('a case keeps version 1 when version 2 shortens a deadline; a case moved to
   assert.deepEqual(planned, [], 'nothing planned under version 1 was sent after the move');
 });
 
-test('a unit added by the samordnare receives its first handover and notification; a renamed unit is mailed under its new name', async () => {
+test('a unit added by the samordnare receives its first handover and notification; renamed and then retired, it still gets the running handover\'s mail', async () => {
   await skipTo(h.env, '2030-10-07T07:00:00Z');
   const v2 = await accept(addFamilyCentre, 'Familjecentralen ansluter till samverkan');
   assert.equal(v2.version, 2);
@@ -136,12 +136,25 @@ test('a unit added by the samordnare receives its first handover and notificatio
   assert.deepEqual(reminder.to, ['familjecentral.centrum@exempel.se']);
   assert.match(reminder.text, /Ansvarig enhet: Familjecentralen Centrum/);
 
+  // The samordnare then retires the unit (and the rule that sent it work): the running handover
+  // still escalates to its enhetschef, and the unit can still kvittera.
+  await accept((draft) => {
+    draft.rules.triggers = draft.rules.triggers.filter((t) => t.id !== 'barn-familjecentral');
+    draft.organisation.units.find((u) => u.id === 'familjecentral')!.retired = true;
+  }, 'Familjecentralen lämnar samverkan vid årsskiftet');
+  await skipTo(h.env, '2030-10-09T22:00:30Z');
+  const escalated = await h.mail.waitFor(isFrom(workflowId, 'd1.r0.eskalering0'));
+  assert.deepEqual(escalated.to, ['chef.familjecentral@exempel.se']);
+
   const acknowledged = await h.env.client.workflow
     .getHandle(workflowId)
     .executeUpdate(handoverResponseUpdate, { args: [{ actor: actor('familjecentral'), response: { typ: 'kvittera' } }] });
   assert.equal(acknowledged.status, 'kvitterad');
   await h.completed(workflowId);
-  assert.deepEqual(sentBy(h.mail.messages(), workflowId), ['d1.r0.ny_uppgift0', 'd1.r0.paminnelse0']);
+  assert.deepEqual(sentBy(h.mail.messages(), workflowId), ['d1.r0.ny_uppgift0', 'd1.r0.paminnelse0', 'd1.r0.eskalering0']);
+  const { caseRef: laterRef } = await h.startCase({ kind: 'barn', rules: (await store.current()).rules, flags: { barnIHushallet: true } });
+  const later = await h.env.client.workflow.getHandle(`arende-${laterRef}`).query(caseViewQuery);
+  assert.ok(!later.openTasks.some((t) => t.target === 'familjecentral'), 'a case opened after the retirement gives the unit nothing');
 });
 
 test('the grounds the samordnare allows for a partner are the only ones a handover to it can use', async () => {
