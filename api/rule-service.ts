@@ -193,8 +193,13 @@ export function createRuleService(options: { client: Client; store: RuleStore })
     /** Accepts a whole rule set as the next version, or changes nothing and says why. */
     async apply(caller: Caller, body: { organisation: unknown; rules: unknown; skal: string; baseradPa?: number | undefined }): Promise<RuleSetVersion> {
       samordnare(caller);
-      const result = validateRuleSet({ organisation: body.organisation, rules: body.rules }, await store.current());
+      const current = await store.current();
+      const result = validateRuleSet({ organisation: body.organisation, rules: body.rules }, current);
       if (!result.ok) throw invalid(result.issues);
+      if (body.baseradPa && body.baseradPa !== current.version) throw conflict(new VersionConflict(current.version));
+      if (compareVersions(current, { organisation: result.draft.organisation, rules: { ...result.draft.rules, version: 0 } }).length === 0) {
+        throw new ApiError(409, 'OFORANDRAT', `Regelverket är detsamma som version ${current.version}; ingen ny version skapades`);
+      }
       try {
         return await store.append(result.draft, { createdBy: caller.sub, reason: body.skal, ...(body.baseradPa ? { basedOn: body.baseradPa } : {}) });
       } catch (error) {

@@ -156,6 +156,12 @@ test('dry run, apply, compare, move a chosen case, roll back: each step on recor
   assert.equal(stale.status, 409);
   assert.equal(stale.body.error.code, 'VERSIONSKONFLIKT');
 
+  // What GET answers can be sent back as it is (with a reason): unchanged, it makes no version.
+  const asRead = (await asSamordnare('GET', '/regelverk')).body;
+  const unchanged = await asSamordnare('POST', '/regelverk', { ...asRead, skal: 'Ingen ändring, bara en kontroll', baseradPa: 2 });
+  assert.equal(unchanged.status, 409);
+  assert.equal(unchanged.body.error.code, 'OFORANDRAT');
+
   const compared = await asSamordnare('GET', '/regelverk/jamfor?fran=1&till=2');
   assert.equal(compared.status, 200);
   assert.deepEqual(
