@@ -168,11 +168,8 @@ export function createRuleService(options: { client: Client; store: RuleStore })
         return { valid: false, issues: result.issues, basedOn: current.version, differences: [], organisation: { added: [], renamed: [], retired: [], reactivated: [] }, openCases: 0, affectedCases: [] };
       }
       const proposed: Rules = { ...result.draft.rules, version: current.version + 1 };
-      const cache = new Map<number, Rules>();
-      const rulesOf = async (v: number) => {
-        if (!cache.has(v)) cache.set(v, (await store.get(v))?.rules ?? current.rules);
-        return cache.get(v)!;
-      };
+      // Cases opened before the store existed run under version 1, which the store seeds with the same defaults.
+      const rulesOf = async (v: number) => (await store.get(v))?.rules ?? current.rules;
       const cases = await openCases();
       const affectedCases: CaseEffect[] = [];
       for (const view of cases) {

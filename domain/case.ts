@@ -176,7 +176,6 @@ export const RulesChangeSchema = z.object({
   /** What the move changed: deadlines re-planned, steps started. */
   changes: z.array(z.string()),
 });
-export type RulesChange = z.infer<typeof RulesChangeSchema>;
 
 export const CaseStateSchema = z.object({
   caseRef: z.string(),

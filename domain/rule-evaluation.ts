@@ -4,7 +4,7 @@
 // computed here (working days need the holiday calendar): the durations are, from the rules.
 import type { CaseKind, RiskInstrument } from './facts';
 import type { CaseFlags } from './case';
-import type { DeadlineKey, DeadlineRule, HandoverTrigger, MeetingTrigger, Rules, Trigger, TriggerCondition } from './rules';
+import type { DeadlineKey, DeadlineRule, HandoverTrigger, MeetingTrigger, RiskTrigger, Rules, Trigger, TriggerCondition } from './rules';
 
 export interface CaseFacts {
   kind: CaseKind;
@@ -55,7 +55,7 @@ export function evaluateRules(facts: CaseFacts, rules: Pick<Rules, 'triggers' | 
   const key = firstDeadlineKey[facts.kind];
   const rule = rules.deadlines[key];
   if (!rule) throw new Error(`Regelverket saknar tidsfrist för ${key}`);
-  const risk = steps.filter((s): s is Extract<Trigger, { typ: 'riskbedomning' }> => s.typ === 'riskbedomning');
+  const risk = steps.filter((s): s is RiskTrigger => s.typ === 'riskbedomning');
   const hasRiskTriggers = rules.triggers.some((t) => t.typ === 'riskbedomning');
   // PATRIARK is the stricter instrument: when two rules ask for different ones it wins.
   const chosen = risk.find((s) => s.instrument === 'PATRIARK') ?? risk[0];

@@ -12,7 +12,6 @@ export const RuleSetDraftSchema = z.object({
   rules: RulesSchema.omit({ version: true }),
 });
 export type RuleSetDraft = z.infer<typeof RuleSetDraftSchema>;
-export type RuleSetDraftInput = z.input<typeof RuleSetDraftSchema>;
 
 /** An accepted version, with who accepted it, when and why. */
 export interface RuleSetVersion {

@@ -2,7 +2,7 @@
 // families with children are handed over to it.
 import type { RuleSetDraft } from '../../domain/rule-set';
 
-export const familyCentre = { id: 'familjecentral', name: 'Familjecentralen', kind: 'intern', email: 'familjecentral@exempel.se', managerEmail: 'chef.familjecentral@exempel.se' } as const;
+const familyCentre = { id: 'familjecentral', name: 'Familjecentralen', kind: 'intern', email: 'familjecentral@exempel.se', managerEmail: 'chef.familjecentral@exempel.se' } as const;
 
 /** Adds the unit and its handover rule to a rule set draft, in place. */
 export function addFamilyCentre(draft: Pick<RuleSetDraft, 'organisation' | 'rules'>): void {
