@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CaseAction } from '../domain/case';
-import { caseViewQuery, performActionUpdate } from '../domain/messages';
+import { caseViewQuery, changeRulesUpdate, performActionUpdate } from '../domain/messages';
+import { defaultRules, type Rules } from '../domain/rules';
 import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
 let h: WorkflowHarness;
@@ -46,4 +47,27 @@ test('a case that lives for years continues as new and keeps its state', async (
   await act(handle, 'rvt', { type: 'avsluta_insats', insatsId });
   await act(handle, 'rvt', { type: 'avsluta_arende' });
   assert.equal((await h.env.client.workflow.getHandle(handle.workflowId).result()).phase, 'avslutad');
+});
+
+test('a case moved to a newer rules version keeps it when it continues as new', async () => {
+  const { handle } = await h.startCase({ kind: 'vuxen', historyLimit: 100 });
+  await act(handle, 'rvt', { type: 'riskbedomning', instrument: 'FREDA', riskniva: 'forhojd' });
+  await act(handle, 'rvt', { type: 'avsluta_utredning', beslut: 'insatser' });
+  const decided = await act(handle, 'rvt', { type: 'besluta_insats', insats: 'skyddat_boende', utforare: 'kvinnojour' });
+  const insatsId = decided.insatser[0]!.id;
+  const v2: Rules = { ...defaultRules, version: 2, followUps: { ...defaultRules.followUps, skyddat_boende: { ...defaultRules.followUps.skyddat_boende!, every: 'P14D' } } };
+  const moved = await handle.executeUpdate(changeRulesUpdate, { args: [{ actor: { sub: 'samordnare-1', role: 'samordnare', unit: 'ifo' }, rules: v2, reason: 'Tätare uppföljning av skyddat boende' }] });
+  assert.equal(moved.openTasks[0]!.duration, 'P14D', 'the open follow-up is re-planned');
+  const firstRunId = (await handle.describe()).runId;
+  for (let followUp = 0; followUp < 15; followUp++) {
+    await act(handle, 'rvt', { type: 'uppfoljning', insatsId });
+    await h.settled(handle);
+  }
+  assert.notEqual((await h.env.client.workflow.getHandle(handle.workflowId).describe()).runId, firstRunId, 'the workflow continued as new');
+  const view = await handle.query(caseViewQuery);
+  assert.equal(view.rulesVersion, 2);
+  assert.equal(view.rulesChanges?.length, 1);
+  assert.equal(view.openTasks[0]!.duration, 'P14D', 'follow-ups planned after continue-as-new use version 2');
+  await act(handle, 'rvt', { type: 'avsluta_insats', insatsId });
+  await act(handle, 'rvt', { type: 'avsluta_arende' });
 });
