@@ -2,7 +2,7 @@
 // whole. zod checks each field; `checkRuleSet` checks what zod cannot: that every unit a rule
 // names exists and is active, that escalation chains only climb, that reminders fall inside
 // their deadline, that meetings bring two units together, that partners' grounds exist.
-import { OrganisationSchema, type Organisation } from './organisation';
+import { OrganisationSchema, SECTOR_UNIT, type Organisation } from './organisation';
 import { RulesSchema, type EscalationStep, type Rules } from './rules';
 import { describeIssues, z } from './zod';
 
@@ -111,6 +111,13 @@ export function checkRuleSet(draft: RuleSetDraft, previous?: Pick<RuleSetVersion
     }
   }
 
+  // Tasks for the sector (disputes) wait under these ids; a unit with one would be mistaken for it.
+  organisation.units.forEach((unit, index) => {
+    if (unit.id === SECTOR_UNIT || unit.id === organisation.sector.id) {
+      add(['organisation', 'units', index, 'id'], `Enhetens id ${unit.id} är reserverat för sektorn; välj ett annat`);
+    }
+  });
+
   for (const [key, rule] of Object.entries(rules.deadlines)) {
     if (rule) active(['rules', 'deadlines', key, 'owner'], `Tidsfristen ${key}`, rule.owner);
   }
@@ -133,6 +140,8 @@ export function checkRuleSet(draft: RuleSetDraft, previous?: Pick<RuleSetVersion
       if (new Set(trigger.units).size < 2) add(at('units'), `${label}: ett gemensamt planeringsmöte behöver minst två olika enheter`);
       if (!trigger.units.includes(trigger.organiser)) add(at('organiser'), `${label}: den som kallar (${trigger.organiser}) måste vara en av mötets enheter`);
       else active(at('organiser'), label, trigger.organiser);
+    } else if (!trigger.when.kinds.includes('vuxen')) {
+      add(at('when', 'kinds'), `${label}: riskbedömning med instrument görs bara i ärenden av typen vuxen`);
     }
   });
 

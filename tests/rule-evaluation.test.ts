@@ -126,6 +126,14 @@ test('a meeting with only one unit is refused, by zod and by the check for repea
   assert.ok(!repeated.ok && repeated.issues.some((i) => i.field === 'rules.triggers.1.units' && /två olika enheter/.test(i.message)));
 });
 
+test('a unit cannot take the sector\'s id, and an instrument rule must concern adult cases', () => {
+  const issues = checkRuleSet(draft((d) => {
+    d.organisation.units.push({ id: 'sektor', name: 'Sektorn', kind: 'intern', email: 'sektor@exempel.se', managerEmail: 'chef@exempel.se' });
+    d.rules.triggers.push({ typ: 'riskbedomning', id: 'barn-freda', title: 'FREDA för barn', when: { kinds: ['barn'] }, instrument: 'FREDA' });
+  }));
+  assert.deepEqual(issues.map((i) => i.field), ['organisation.units.9.id', 'rules.triggers.5.when.kinds']);
+});
+
 test('grounds for a partner must exist and the partner must be external', () => {
   const issues = checkRuleSet(draft((d) => {
     d.rules.handovers.partnerGrounds = { polis: ['osl-10-21', 'osl-99'], rvt: ['osl-10-2'] };
