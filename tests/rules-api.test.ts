@@ -209,6 +209,10 @@ test('dry run, apply, compare, move a chosen case, roll back: each step on recor
     [1, 'system', null],
   ]);
   assert.deepEqual((await asSamordnare('GET', '/regelverk/jamfor?fran=1&till=3')).body.differences.map((d: any) => d.path), ['organisation.units.9']);
+  // The versions live in the database: a restarted process reads the same history.
+  const reopened = h.reopenRuleStore();
+  assert.deepEqual((await reopened.history()).map((v) => v.version), [3, 2, 1]);
+  assert.equal((await reopened.current()).rules.deadlines['barn.forhandsbedomning']!.duration, 'P14D');
   const { view: afterRollback } = await openChildCase();
   assert.equal(afterRollback.rulesVersion, 3);
   assert.ok(!afterRollback.openTasks.some((t: any) => t.target === 'familjecentral'));

@@ -26,6 +26,8 @@ export interface ApiHarness {
   pool: pg.Pool;
   /** The rule versions of this harness alone (a scope of its own in the shared test database). */
   ruleStore: RuleStore;
+  /** A new store on the same versions, as a restarted process (or another one) opens it. */
+  reopenRuleStore(): RuleStore;
   token(caller: Partial<Caller> & Pick<Caller, 'unit'>): Promise<string>;
   /** A request as a user of a unit (a handläggare unless the role says otherwise); JSON back. */
   callAs(method: 'GET' | 'POST', url: string, caller: Partial<Caller> & Pick<Caller, 'unit'>, payload?: unknown): Promise<{ status: number; body: Record<string, any> }>;
@@ -38,7 +40,8 @@ export async function startApiHarness(options: { stuckAfter?: string } = {}): Pr
   });
   const mail = await startMailCatcher();
   const pool = await openTestDatabase();
-  const ruleStore = createPgRuleStore(pool, { scope: `test-${randomUUID()}`, seed: { organisation: defaultOrganisation, rules: defaultRules } });
+  const ruleScope = { scope: `test-${randomUUID()}`, seed: { organisation: defaultOrganisation, rules: defaultRules } };
+  const ruleStore = createPgRuleStore(pool, ruleScope);
   const worker = await startTestWorker(env, mail, pool, async () => (await ruleStore.current()).organisation);
   const app = await buildApp(
     apiDependencies({
@@ -60,6 +63,7 @@ export async function startApiHarness(options: { stuckAfter?: string } = {}): Pr
     mail,
     pool,
     ruleStore,
+    reopenRuleStore: () => createPgRuleStore(pool, ruleScope),
     token,
     async callAs(method, url, caller, payload) {
       const response = await app.inject({
