@@ -16,7 +16,7 @@ import { CaseKindAttr, CaseRefAttr, UnitsAttr, WaitingUnitsAttr } from '../domai
 import type { caseWorkflow } from '../workflows/case-workflow';
 import { canSeeCase, unitsInView } from './access';
 import type { Caller } from './auth';
-import { ApiError, fromTemporal, notFound } from './errors';
+import { ApiError, fromCaseUpdate, fromTemporal, notFound } from './errors';
 
 export interface CaseServiceOptions {
   client: Client;
@@ -124,7 +124,7 @@ export function createCaseService(options: CaseServiceOptions) {
           .getHandle(caseWorkflowId(caseRef))
           .executeUpdate(performActionUpdate, { args: [{ actor: caller, action }] });
       } catch (error) {
-        throw fromTemporal(error) ?? error;
+        throw fromCaseUpdate(error) ?? error;
       }
     },
 

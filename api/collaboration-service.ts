@@ -21,7 +21,7 @@ import { activeUnit, findUnit, type OrganisationSource } from '../domain/organis
 import type { z } from '../domain/zod';
 import type { Caller } from './auth';
 import type { CaseService } from './case-service';
-import { ApiError, fromTemporal } from './errors';
+import { ApiError, fromCaseUpdate, fromTemporal } from './errors';
 
 export interface CollaborationServiceOptions {
   client: Client;
@@ -42,11 +42,11 @@ const childNotFound = () => new ApiError(404, 'HITTADES_INTE', 'Finns inte i är
 export function createCollaborationService(options: CollaborationServiceOptions) {
   const { client, cases, organisation, pool } = options;
 
-  const temporal = async <T>(call: () => Promise<T>): Promise<T> => {
+  const temporal = async <T>(call: () => Promise<T>, map: (error: unknown) => ApiError | undefined = fromTemporal): Promise<T> => {
     try {
       return await call();
     } catch (error) {
-      throw fromTemporal(error) ?? error;
+      throw map(error) ?? error;
     }
   };
   /** A unit that may be given new work, or a 400 naming the field: unknown or retired. */
@@ -83,6 +83,7 @@ export function createCollaborationService(options: CollaborationServiceOptions)
         client.workflow.getHandle(caseWorkflowId(caseRef)).executeUpdate(startHandoverUpdate, {
           args: [{ actor: caller, to: receiver.id, receiverKind: receiver.kind, content: request.innehall, ...(request.rattsligGrund ? { legalGround: request.rattsligGrund } : {}) }],
         }),
+        fromCaseUpdate,
       );
       return shown(caller, await temporal(() => client.workflow.getHandle(workflowId).query(handoverViewQuery)));
     },
@@ -126,7 +127,7 @@ export function createCollaborationService(options: CollaborationServiceOptions)
 
     async raiseDispute(caller: Caller, caseRef: string, request: RaiseDisputeRequest): Promise<DisputeView> {
       await cases.read(caller, caseRef);
-      const { workflowId } = await temporal(() => client.workflow.getHandle(caseWorkflowId(caseRef)).executeUpdate(raiseDisputeUpdate, { args: [{ actor: caller, ...request }] }));
+      const { workflowId } = await temporal(() => client.workflow.getHandle(caseWorkflowId(caseRef)).executeUpdate(raiseDisputeUpdate, { args: [{ actor: caller, ...request }] }), fromCaseUpdate);
       return temporal(() => client.workflow.getHandle(workflowId).query(disputeViewQuery));
     },
 

@@ -24,12 +24,20 @@ export class ApiError extends Error {
 
 export const notFound = () => new ApiError(404, 'HITTADES_INTE', 'Ärendet finns inte eller så saknar du behörighet till det');
 
+const caseClosed = () => new ApiError(409, 'FEL_FAS', 'Ärendet är avslutat och kan inte ändras');
+
+/**
+ * For an Update to a case the caller has just read: a case that is not found a moment later has
+ * closed in between (the server's answer then varies with how far the closing has come).
+ */
+export function fromCaseUpdate(error: unknown): ApiError | undefined {
+  return error instanceof WorkflowNotFoundError ? caseClosed() : fromTemporal(error);
+}
+
 /** Maps what Temporal answered to an ApiError, or returns undefined when it is not ours. */
 export function fromTemporal(error: unknown): ApiError | undefined {
   // An Update to a case that has just completed comes back as "not found" with this message.
-  if (/workflow execution already completed/i.test((error as Error | undefined)?.message ?? '')) {
-    return new ApiError(409, 'FEL_FAS', 'Ärendet är avslutat och kan inte ändras');
-  }
+  if (/workflow execution already completed/i.test((error as Error | undefined)?.message ?? '')) return caseClosed();
   if (error instanceof WorkflowNotFoundError) return notFound();
   // A typed failure may come from the workflow itself or from an activity it ran.
   for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {

@@ -135,7 +135,7 @@ test('a child case from aktualisering to avslut through the HTTP API, with notif
     ['oppnat', 'skyddsbedomning', 'forhandsbedomning', 'forlang_utredning', 'avsluta_utredning', 'besluta_insats', 'uppfoljning', 'avsluta_insats', 'avsluta_arende'],
   );
   const afterClose = await api('POST', `/cases/${caseRef}/actions`, { unit: 'bou' }, { type: 'avsluta_arende' });
-  assert.equal(afterClose.status, 409);
+  assert.equal(afterClose.status, 409, JSON.stringify(afterClose.body));
   assert.equal(afterClose.body.error.message, 'Ärendet är avslutat och kan inte ändras');
   const reread = await api('GET', `/cases/${caseRef}`, { unit: 'resursenhet' });
   assert.equal(reread.status, 200, 'the performing unit is involved and sees the closed case');
