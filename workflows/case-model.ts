@@ -286,7 +286,7 @@ export class CaseModel {
     if (actor.role !== 'samordnare') throw caseFailure('EJ_BEHORIG', 'Endast samordnaren kan flytta ett ärende till en annan regelversion');
     if (this.closed) throw caseFailure('FEL_FAS', 'Ärendet är avslutat och kan inte ändras');
     if (rules.version <= this.rules.version) {
-      throw caseFailure('FEL_FAS', `Ärendet följer version ${this.rules.version}; det kan bara flyttas till en nyare version`, 'version');
+      throw caseFailure('FEL_FAS', `Ärendet följer version ${this.rules.version}; det kan bara flyttas till en nyare version`, 'rules.version');
     }
   }
 
