@@ -9,12 +9,13 @@ import {
   type OpenCaseRequest,
 } from '../domain/case';
 import { caseOpenedUpdate, caseViewQuery, performActionUpdate } from '../domain/messages';
-import { activeUnit, findUnit, type OrganisationSource } from '../domain/organisation';
+import type { OrganisationSource } from '../domain/organisation';
 import { firstDeadlineKey } from '../domain/rule-evaluation';
 import type { Rules } from '../domain/rules';
 import { CaseKindAttr, CaseRefAttr, UnitsAttr, WaitingUnitsAttr } from '../domain/search-attributes';
 import type { caseWorkflow } from '../workflows/case-workflow';
 import { canSeeCase, unitsInView } from './access';
+import { requireActiveUnit } from './active-unit';
 import type { Caller } from './auth';
 import { ApiError, fromCaseUpdate, fromTemporal, notFound } from './errors';
 
@@ -112,13 +113,7 @@ export function createCaseService(options: CaseServiceOptions) {
 
     async perform(caller: Caller, caseRef: string, action: CaseAction): Promise<CaseView> {
       await read(caller, caseRef);
-      if (action.type === 'besluta_insats' || action.type === 'erbjudande') {
-        const org = await organisation();
-        if (!activeUnit(org, action.utforare)) {
-          const message = findUnit(org, action.utforare) ? `Enheten ${action.utforare} är avvecklad och tar inte emot nya uppgifter` : `Enheten ${action.utforare} finns inte`;
-          throw new ApiError(400, 'OGILTIG_UPPGIFT', message, [{ field: 'utforare', message }]);
-        }
-      }
+      if (action.type === 'besluta_insats' || action.type === 'erbjudande') requireActiveUnit(await organisation(), 'utforare', action.utforare);
       try {
         return await client.workflow
           .getHandle(caseWorkflowId(caseRef))

@@ -17,10 +17,11 @@ import {
   raiseDisputeUpdate,
   startHandoverUpdate,
 } from '../domain/messages';
-import { activeUnit, findUnit, type OrganisationSource } from '../domain/organisation';
+import type { OrganisationSource } from '../domain/organisation';
 import type { z } from '../domain/zod';
 import type { Caller } from './auth';
 import type { CaseService } from './case-service';
+import { requireActiveUnit } from './active-unit';
 import { ApiError, fromCaseUpdate, fromTemporal } from './errors';
 
 export interface CollaborationServiceOptions {
@@ -49,14 +50,6 @@ export function createCollaborationService(options: CollaborationServiceOptions)
       throw map(error) ?? error;
     }
   };
-  /** A unit that may be given new work, or a 400 naming the field: unknown or retired. */
-  const requireActive = async (field: string, unitId: string) => {
-    const org = await organisation();
-    const unit = activeUnit(org, unitId);
-    if (unit) return unit;
-    const message = findUnit(org, unitId) ? `Enheten ${unitId} är avvecklad och tar inte emot nya uppgifter` : `Enheten ${unitId} finns inte`;
-    throw new ApiError(400, 'OGILTIG_UPPGIFT', message, [{ field, message }]);
-  };
 
   /** The child's workflow handle, once the caller may see the case and the child is in it. */
   async function childOf(caller: Caller, caseRef: string, kind: 'overlamning' | 'planeringsmote' | 'tvist', id: string) {
@@ -78,7 +71,7 @@ export function createCollaborationService(options: CollaborationServiceOptions)
   return {
     async sendHandover(caller: Caller, caseRef: string, request: HandoverRequest): Promise<HandoverView> {
       await cases.read(caller, caseRef);
-      const receiver = await requireActive('till', request.till);
+      const receiver = requireActiveUnit(await organisation(), 'till', request.till);
       const { workflowId } = await temporal(() =>
         client.workflow.getHandle(caseWorkflowId(caseRef)).executeUpdate(startHandoverUpdate, {
           args: [{ actor: caller, to: receiver.id, receiverKind: receiver.kind, content: request.innehall, ...(request.rattsligGrund ? { legalGround: request.rattsligGrund } : {}) }],
@@ -120,7 +113,8 @@ export function createCollaborationService(options: CollaborationServiceOptions)
     async meetingAction(caller: Caller, caseRef: string, id: string, action: MeetingAction): Promise<MeetingView> {
       const handle = await childOf(caller, caseRef, 'planeringsmote', id);
       if (action.typ === 'registrera_utfall') {
-        for (const [index, item] of action.ansvar.entries()) await requireActive(`ansvar.${index}.enhet`, item.enhet);
+        const org = await organisation();
+        action.ansvar.forEach((item, index) => requireActiveUnit(org, `ansvar.${index}.enhet`, item.enhet));
       }
       return temporal(() => handle.executeUpdate(meetingActionUpdate, { args: [{ actor: caller, action }] }));
     },
@@ -138,10 +132,11 @@ export function createCollaborationService(options: CollaborationServiceOptions)
 
     async decideDispute(caller: Caller, caseRef: string, id: string, decision: z.infer<typeof DecideDisputeRequestSchema>): Promise<DisputeView> {
       const handle = await childOf(caller, caseRef, 'tvist', id);
-      if (caller.role !== 'sektorchef' || caller.unit !== (await organisation()).sector.id) {
+      const org = await organisation();
+      if (caller.role !== 'sektorchef' || caller.unit !== org.sector.id) {
         throw new ApiError(403, 'EJ_BEHORIG', 'Tvister mellan enheter avgörs av sektorchefen');
       }
-      if (decision.ansvarigEnhet) await requireActive('ansvarigEnhet', decision.ansvarigEnhet);
+      if (decision.ansvarigEnhet) requireActiveUnit(org, 'ansvarigEnhet', decision.ansvarigEnhet);
       return temporal(() => handle.executeUpdate(decideDisputeUpdate, { args: [{ actor: caller, ...decision }] }));
     },
   };

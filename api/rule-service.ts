@@ -7,9 +7,10 @@ import { caseWorkflowId, type CaseView } from '../domain/case';
 import { caseViewQuery, changeRulesUpdate } from '../domain/messages';
 import { findUnit, type Organisation } from '../domain/organisation';
 import { planRuleChange } from '../domain/rule-change';
-import { validateRuleSet, type RuleSetIssue, type RuleSetVersion } from '../domain/rule-set';
+import { validateRuleSet, type RuleSetDraft, type RuleSetIssue, type RuleSetVersion } from '../domain/rule-set';
 import type { Rules } from '../domain/rules';
 import { CaseRefAttr } from '../domain/search-attributes';
+import { inParallel } from '../infra/in-parallel';
 import { VersionConflict, type RuleSetSummary, type RuleStore } from '../infra/rule-store';
 import type { Caller } from './auth';
 import { ApiError, fromTemporal } from './errors';
@@ -54,8 +55,9 @@ const invalid = (issues: RuleSetIssue[]) =>
   new ApiError(400, 'OGILTIG_UPPGIFT', `Regelverket godtogs inte: ${issues[0]!.field}: ${issues[0]!.message}${issues.length > 1 ? ` (och ${issues.length - 1} fel till)` : ''}`, issues);
 const conflict = (error: VersionConflict) => new ApiError(409, 'VERSIONSKONFLIKT', `${error.message}. Läs den nya versionen och gör om ändringen.`, [{ field: 'baseradPa', message: error.message }]);
 
-export function compareVersions(from: Pick<RuleSetVersion, 'organisation' | 'rules'>, to: Pick<RuleSetVersion, 'organisation' | 'rules'>): Difference[] {
-  const strip = (v: Pick<RuleSetVersion, 'organisation' | 'rules'>) => ({ organisation: v.organisation, rules: { ...v.rules, version: 0 } });
+/** What differs between two rule sets, versions or drafts; the version number itself does not count. */
+export function compareVersions(from: RuleSetDraft, to: RuleSetDraft): Difference[] {
+  const strip = (v: RuleSetDraft) => ({ organisation: v.organisation, rules: { ...v.rules, version: 0 } });
   return diff(strip(from), strip(to)).map((d) => ({
     path: d.path.join('.'),
     change: d.type === 'CREATE' ? 'tillagd' : d.type === 'REMOVE' ? 'borttagen' : 'andrad',
@@ -96,17 +98,11 @@ export function createRuleService(options: { client: Client; store: RuleStore })
       ids.push(execution.workflowId);
     }
     const views: CaseView[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < ids.length) {
-          const workflowId = ids[next++]!;
-          // A case that closed since it was listed has nothing to move.
-          const view = await client.workflow.getHandle(workflowId).query(caseViewQuery).catch(() => undefined);
-          if (view && view.phase !== 'avslutad') views.push(view);
-        }
-      }),
-    );
+    await inParallel(ids.length, 16, async (i) => {
+      // A case that closed since it was listed has nothing to move.
+      const view = await client.workflow.getHandle(ids[i]!).query(caseViewQuery).catch(() => undefined);
+      if (view && view.phase !== 'avslutad') views.push(view);
+    });
     return views.sort((a, b) => a.caseRef.localeCompare(b.caseRef));
   }
 
@@ -180,7 +176,7 @@ export function createRuleService(options: { client: Client; store: RuleStore })
         valid: true,
         issues: [],
         basedOn: current.version,
-        differences: compareVersions(current, { organisation: result.draft.organisation, rules: proposed }),
+        differences: compareVersions(current, result.draft),
         organisation: organisationChanges(current.organisation, result.draft.organisation),
         openCases: cases.length,
         affectedCases,
@@ -194,7 +190,7 @@ export function createRuleService(options: { client: Client; store: RuleStore })
       const result = validateRuleSet({ organisation: body.organisation, rules: body.rules }, current);
       if (!result.ok) throw invalid(result.issues);
       if (body.baseradPa && body.baseradPa !== current.version) throw conflict(new VersionConflict(current.version));
-      if (compareVersions(current, { organisation: result.draft.organisation, rules: { ...result.draft.rules, version: 0 } }).length === 0) {
+      if (compareVersions(current, result.draft).length === 0) {
         throw new ApiError(409, 'OFORANDRAT', `Regelverket är detsamma som version ${current.version}; ingen ny version skapades`);
       }
       try {

@@ -50,7 +50,7 @@ function toVersion(row: Row): RuleSetVersion {
   };
 }
 
-function toSummary(row: Row): RuleSetSummary {
+function toSummary(row: Omit<Row, 'organisation' | 'rules'>): RuleSetSummary {
   return {
     version: row.version,
     createdBy: row.created_by,
@@ -66,11 +66,6 @@ function toSummary(row: Row): RuleSetSummary {
  */
 export function createPgRuleStore(pool: pg.Pool, options: { scope: string; seed: { organisation: Organisation; rules: Rules } }): RuleStore {
   const { scope, seed } = options;
-
-  async function latest(client: pg.Pool | pg.PoolClient): Promise<Row | undefined> {
-    const result = await client.query<Row>(`SELECT ${columns} FROM rule_set_version WHERE scope = $1 ORDER BY version DESC LIMIT 1`, [scope]);
-    return result.rows[0];
-  }
 
   async function seedFirst(): Promise<void> {
     await pool.query(
@@ -91,17 +86,19 @@ export function createPgRuleStore(pool: pg.Pool, options: { scope: string; seed:
     const found = parsed.get(version);
     return found && structuredClone(found);
   };
-  const highest = async () =>
-    (await pool.query<{ version: number | null }>('SELECT max(version) AS version FROM rule_set_version WHERE scope = $1', [scope])).rows[0]?.version ?? null;
+  const highest = async (client: pg.Pool | pg.PoolClient = pool) =>
+    (await client.query<{ version: number | null }>('SELECT max(version) AS version FROM rule_set_version WHERE scope = $1', [scope])).rows[0]?.version ?? null;
+  /** The highest version, after writing version 1 when the scope has none yet. */
+  const seeded = async (): Promise<number> => {
+    const version = await highest();
+    if (version !== null) return version;
+    await seedFirst();
+    return (await highest())!;
+  };
 
   return {
     async current() {
-      let version = await highest();
-      if (version === null) {
-        await seedFirst();
-        version = (await highest())!;
-      }
-      return (await load(version))!;
+      return (await load(await seeded()))!;
     },
 
     async get(version) {
@@ -109,19 +106,23 @@ export function createPgRuleStore(pool: pg.Pool, options: { scope: string; seed:
     },
 
     async history() {
-      await this.current();
-      const result = await pool.query<Row>(`SELECT ${columns} FROM rule_set_version WHERE scope = $1 ORDER BY version DESC`, [scope]);
+      await seeded();
+      // Who, when and why only: the bodies stay in the database.
+      const result = await pool.query<Omit<Row, 'organisation' | 'rules'>>(
+        'SELECT version, created_by, created_at, reason, restored_from FROM rule_set_version WHERE scope = $1 ORDER BY version DESC',
+        [scope],
+      );
       return result.rows.map(toSummary);
     },
 
     async append(draft, meta) {
-      await this.current();
+      await seeded();
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
         // One writer per scope at a time: the next number and the check against `basedOn` hold.
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rule_set_version:${scope}`]);
-        const now = (await latest(client))!.version;
+        const now = (await highest(client))!;
         if (meta.basedOn !== undefined && meta.basedOn !== now) throw new VersionConflict(now);
         const version = now + 1;
         const result = await client.query<Row>(

@@ -3,7 +3,8 @@
 // goes to a local catcher, the rule versions to PostgreSQL). Prints figures and asserts nothing.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../infra/free-port';
+import { inParallel } from '../infra/in-parallel';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -21,15 +22,6 @@ import { buildActivityDependencies } from '../workers/dependencies';
 import { createCaseWorker } from '../workers/worker';
 
 const cases = Number(process.argv[2] ?? 1_000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'samverkan-bench-'));
 const server = await startTemporalDevServer({ dataDir, port: await freePort(), uiPort: await freePort(), namespace: 'default' });
@@ -56,24 +48,18 @@ const running = worker.run();
 try {
   const rules = (await store.current()).rules;
   const started = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      while (next < cases) {
-        const i = next++;
-        const input: CaseWorkflowInput = {
-          caseRef: `BENCH-${i}`,
-          kind: i % 3 === 0 ? 'vuxen' : 'barn',
-          receivedAt: new Date().toISOString(),
-          flags: { vald: i % 2 === 0 ? 'ja' : 'nej', barnIHushallet: i % 4 === 0, hedersrelaterat: false, skyddadeUppgifter: false },
-          openedBy: { sub: 'bench', role: 'handlaggare', unit: i % 3 === 0 ? 'rvt' : 'mottagning' },
-          rules,
-        };
-        const handle = await client.workflow.start('caseWorkflow', { taskQueue, workflowId: caseWorkflowId(input.caseRef), args: [input] });
-        await handle.executeUpdate(caseOpenedUpdate);
-      }
-    }),
-  );
+  await inParallel(cases, 32, async (i) => {
+    const input: CaseWorkflowInput = {
+      caseRef: `BENCH-${i}`,
+      kind: i % 3 === 0 ? 'vuxen' : 'barn',
+      receivedAt: new Date().toISOString(),
+      flags: { vald: i % 2 === 0 ? 'ja' : 'nej', barnIHushallet: i % 4 === 0, hedersrelaterat: false, skyddadeUppgifter: false },
+      openedBy: { sub: 'bench', role: 'handlaggare', unit: i % 3 === 0 ? 'rvt' : 'mottagning' },
+      rules,
+    };
+    const handle = await client.workflow.start('caseWorkflow', { taskQueue, workflowId: caseWorkflowId(input.caseRef), args: [input] });
+    await handle.executeUpdate(caseOpenedUpdate);
+  });
   console.log(`opened ${cases} real cases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (let i = 0; i < 120; i++) {
     const { count } = await client.workflow.count(`WorkflowType = 'caseWorkflow' AND ExecutionStatus = 'Running'`);
@@ -81,7 +67,7 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 
-  // The proposal: the skyddsbedömning and the joint meetings get shorter, a new handover for families with children.
+  // The proposal: the adult's risk assessment gets 12 hours, and families with children a new handover.
   const service = createRuleService({ client, store });
   const { version: _version, ...draftRules } = rules;
   const proposal = structuredClone({ organisation: defaultOrganisation, rules: draftRules });

@@ -4,7 +4,8 @@
 // the real workflows publish; no worker runs them, since the list reads only visibility.
 // BENCH_DATA_DIR keeps the server's database there, so that a second run skips the set-up.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../infra/free-port';
+import { inParallel } from '../infra/in-parallel';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -29,23 +30,6 @@ const cases = Number(process.argv[2] ?? 20_000);
 const HOUR = 3_600_000;
 const units = ['mottagning', 'rvt', 'bou', 'resursenhet', 'familjevard'];
 const pick = <T>(list: T[], i: number) => list[i % list.length]!;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Runs `work` for 0..count-1 with `parallel` at a time. */
-async function inParallel(count: number, parallel: number, work: (i: number) => Promise<unknown>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    while (next < count) await work(next++);
-  }));
-}
 
 const keptDir = process.env.BENCH_DATA_DIR;
 const dataDir = keptDir ?? mkdtempSync(path.join(tmpdir(), 'samverkan-bench-'));

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../infra/free-port';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -20,17 +20,6 @@ const secret = `e2e-${randomUUID()}`;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'samverkan-e2e-'));
 let ports: { api: number; temporal: number; ui: number; smtp: number; mailHttp: number };
 let app: ChildProcess | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startApp(): Promise<ChildProcess> {
   const env: NodeJS.ProcessEnv = {
