@@ -1,17 +1,16 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read as the client sees them */
 // The HTTP API on the real dev server: bad input on every endpoint (400, nothing changed),
 // authentication (401), another unit's case (404), and what each role may do.
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
 import { SignJWT } from 'jose';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
 
 let h: ApiHarness;
-before(async () => {
+beforeAll(async () => {
   h = await startApiHarness();
 });
-after(async () => {
+afterAll(async () => {
   await h?.close();
 });
 
@@ -35,31 +34,33 @@ const facts = (view: Record<string, any>) =>
 async function openChildCase(caseRef = newRef()) {
   const token = await h.token({ unit: 'mottagning' });
   const opened = await call('POST', '/cases', token, { caseRef, kind: 'barn', flags });
-  assert.equal(opened.status, 201, JSON.stringify(opened.body));
+  expect(opened).toMatchObject({ status: 201 });
   return { caseRef, token, view: opened.body };
 }
 
 test('health and the OpenAPI document need no token', async () => {
   const health = await call('GET', '/health');
-  assert.equal(health.status, 200);
-  assert.equal(health.body.status, 'ok');
+  expect(health.status).toBe(200);
+  expect(health.body.status).toBe('ok');
   const openapi = await call('GET', '/openapi.json');
-  assert.equal(openapi.status, 200);
-  assert.ok(openapi.body.paths['/cases'].post);
-  assert.ok(openapi.body.paths['/cases/{caseRef}/actions'].post.requestBody);
-  assert.ok(openapi.body.paths['/tasks'].get);
+  expect(openapi.status).toBe(200);
+  expect(openapi.body.paths['/cases'].post).toBeTruthy();
+  expect(openapi.body.paths['/cases/{caseRef}/actions'].post.requestBody).toBeTruthy();
+  expect(openapi.body.paths['/tasks'].get).toBeTruthy();
 });
 
 test('opening a case is idempotent on its reference, and the first task is planned', async () => {
   const { caseRef, token, view } = await openChildCase();
-  assert.equal(view.phase, 'skyddsbedomning');
-  assert.equal(view.openTasks[0].title, 'Skyddsbedömning');
+  expect(view.phase).toBe('skyddsbedomning');
+  expect(view.openTasks[0].title).toBe('Skyddsbedömning');
   const again = await call('POST', '/cases', token, { caseRef, kind: 'barn', flags });
-  assert.equal(again.status, 200);
-  assert.equal(again.body.openedAt, view.openedAt);
-  assert.equal(again.body.deadlines.length, 1, 'the same case, not a second one');
+  expect(again.status).toBe(200);
+  expect(again.body.openedAt).toBe(view.openedAt);
+  // the same case, not a second one
+  expect(again.body.deadlines.length).toBe(1);
   const otherKind = await call('POST', '/cases', await h.token({ unit: 'rvt' }), { caseRef, kind: 'vuxen', flags });
-  assert.equal(otherKind.status, 404, 'rvt is not involved in the existing case, so it does not learn of it');
+  // rvt is not involved in the existing case, so it does not learn of it
+  expect(otherKind.status).toBe(404);
 });
 
 describe('authentication (401)', () => {
@@ -72,20 +73,20 @@ describe('authentication (401)', () => {
   for (const [method, url] of endpoints) {
     test(`${method} ${url} without a valid token`, async () => {
       const none = await call(method, url, undefined, method === 'POST' ? {} : undefined);
-      assert.equal(none.status, 401);
-      assert.equal(none.body.error.code, 'EJ_INLOGGAD');
-      assert.match(none.body.error.message, /Inloggning krävs/);
+      expect(none.status).toBe(401);
+      expect(none.body.error.code).toBe('EJ_INLOGGAD');
+      expect(none.body.error.message).toMatch(/Inloggning krävs/);
 
       const forged = await new SignJWT({ role: 'samordnare', unit: 'mottagning' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime('1h').sign(new TextEncoder().encode('wrong-secret'));
-      assert.equal((await call(method, url, forged, method === 'POST' ? {} : undefined)).status, 401);
+      expect((await call(method, url, forged, method === 'POST' ? {} : undefined)).status).toBe(401);
 
       const expired = await new SignJWT({ role: 'handlaggare', unit: 'mottagning' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode('api-test-secret'));
-      assert.equal((await call(method, url, expired, method === 'POST' ? {} : undefined)).status, 401);
+      expect((await call(method, url, expired, method === 'POST' ? {} : undefined)).status).toBe(401);
 
       const noRole = await new SignJWT({ unit: 'mottagning' }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime('1h').sign(new TextEncoder().encode('api-test-secret'));
       const answer = await call(method, url, noRole, method === 'POST' ? {} : undefined);
-      assert.equal(answer.status, 401);
-      assert.match(answer.body.error.message, /roll eller enhet/);
+      expect(answer.status).toBe(401);
+      expect(answer.body.error.message).toMatch(/roll eller enhet/);
     });
   }
 });
@@ -105,22 +106,22 @@ describe('bad input (400) names the field and changes nothing', () => {
     ];
     for (const [payload, field, message] of cases) {
       const answer = await call('POST', '/cases', token, payload);
-      assert.equal(answer.status, 400, JSON.stringify(payload));
-      assert.equal(answer.body.error.code, 'OGILTIG_UPPGIFT');
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.code).toBe('OGILTIG_UPPGIFT');
       const named = answer.body.error.fields.find((f: { field: string }) => f.field === field);
-      assert.ok(named, `${field} named in ${JSON.stringify(answer.body.error.fields)}`);
-      assert.match(named.message, message);
+      expect({ field, message: named?.message }).toEqual({ field, message: expect.stringMatching(message) });
     }
     const notJson = await h.app.inject({ method: 'POST', url: '/cases', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: '{' });
-    assert.equal(notJson.statusCode, 400);
-    assert.equal(notJson.json().error.message, 'Innehållet är inte giltig JSON');
-    assert.equal((await call('GET', `/cases/${caseRef}`, token)).status, 404, 'no case was opened');
+    expect(notJson.statusCode).toBe(400);
+    expect(notJson.json().error.message).toBe('Innehållet är inte giltig JSON');
+    // no case was opened
+    expect((await call('GET', `/cases/${caseRef}`, token)).status).toBe(404);
   });
 
   test('GET /cases/:caseRef', async () => {
     const answer = await call('GET', '/cases/a%20b', await h.token({ unit: 'mottagning' }));
-    assert.equal(answer.status, 400);
-    assert.equal(answer.body.error.fields[0].field, 'caseRef');
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.fields[0].field).toBe('caseRef');
   });
 
   test('POST /cases/:caseRef/actions', async () => {
@@ -137,11 +138,12 @@ describe('bad input (400) names the field and changes nothing', () => {
     ];
     for (const [payload, field] of cases) {
       const answer = await call('POST', `/cases/${caseRef}/actions`, token, payload);
-      assert.equal(answer.status, 400, JSON.stringify(payload));
-      assert.ok(answer.body.error.fields.some((f: { field: string }) => f.field === field), `${field} in ${JSON.stringify(answer.body.error)}`);
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.fields).toContainEqual(expect.objectContaining({ field }));
     }
     const after = await call('GET', `/cases/${caseRef}`, token);
-    assert.deepEqual(facts(after.body), facts(before.body), 'nothing changed');
+    // nothing changed
+    expect(facts(after.body)).toStrictEqual(facts(before.body));
   });
 
   test('an unknown performing unit or insats is refused', async () => {
@@ -153,12 +155,12 @@ describe('bad input (400) names the field and changes nothing', () => {
     await call('POST', `/cases/${caseRef}/actions`, bou, { type: 'avsluta_utredning', beslut: 'insatser' });
     const before = await call('GET', `/cases/${caseRef}`, bou);
     const unknownUnit = await call('POST', `/cases/${caseRef}/actions`, bou, { type: 'besluta_insats', insats: 'trappan', utforare: 'okand' });
-    assert.equal(unknownUnit.status, 400);
-    assert.equal(unknownUnit.body.error.fields[0].field, 'utforare');
+    expect(unknownUnit.status).toBe(400);
+    expect(unknownUnit.body.error.fields[0].field).toBe('utforare');
     const unknownInsats = await call('POST', `/cases/${caseRef}/actions`, bou, { type: 'besluta_insats', insats: 'trolleri', utforare: 'resursenhet' });
-    assert.equal(unknownInsats.status, 400);
-    assert.match(unknownInsats.body.error.message, /Okänd insats/);
-    assert.deepEqual(facts((await call('GET', `/cases/${caseRef}`, bou)).body), facts(before.body));
+    expect(unknownInsats.status).toBe(400);
+    expect(unknownInsats.body.error.message).toMatch(/Okänd insats/);
+    expect(facts((await call('GET', `/cases/${caseRef}`, bou)).body)).toStrictEqual(facts(before.body));
   });
 });
 
@@ -168,45 +170,45 @@ describe('who sees and who acts', () => {
     for (const caller of [{ unit: 'bou' }, { unit: 'bou', role: 'enhetschef' as const }, { unit: 'rvt' }, { unit: 'bou', role: 'sektorchef' as const }]) {
       const token = await h.token(caller);
       const read = await call('GET', `/cases/${caseRef}`, token);
-      assert.equal(read.status, 404, JSON.stringify(caller));
-      assert.equal(read.body.error.code, 'HITTADES_INTE');
-      assert.ok(!JSON.stringify(read.body).includes('skyddsbedomning'));
+      expect(read.status).toBe(404);
+      expect(read.body.error.code).toBe('HITTADES_INTE');
+      expect(JSON.stringify(read.body)).not.toContain('skyddsbedomning');
       const acted = await call('POST', `/cases/${caseRef}/actions`, token, { type: 'skyddsbedomning', skyddsbehov: 'akut' });
-      assert.equal(acted.status, 404, JSON.stringify(caller));
+      expect(acted.status).toBe(404);
     }
     for (const caller of [{ unit: 'mottagning', role: 'enhetschef' as const }, { unit: 'ifo', role: 'sektorchef' as const }, { unit: 'rvt', role: 'samordnare' as const }]) {
-      assert.equal((await call('GET', `/cases/${caseRef}`, await h.token(caller))).status, 200, JSON.stringify(caller));
+      expect((await call('GET', `/cases/${caseRef}`, await h.token(caller))).status).toBe(200);
     }
-    assert.equal((await call('GET', `/cases/${newRef()}`, await h.token({ unit: 'mottagning' }))).status, 404);
+    expect((await call('GET', `/cases/${newRef()}`, await h.token({ unit: 'mottagning' }))).status).toBe(404);
   });
 
   test('a manager may read but a sektorchef may not act; a unit may act only on its own step (403)', async () => {
     const { caseRef } = await openChildCase();
     const sektorchef = await h.token({ unit: 'ifo', role: 'sektorchef' });
     const refused = await call('POST', `/cases/${caseRef}/actions`, sektorchef, { type: 'skyddsbedomning', skyddsbehov: 'akut' });
-    assert.equal(refused.status, 403);
-    assert.equal(refused.body.error.code, 'EJ_BEHORIG');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('EJ_BEHORIG');
 
     const mottagning = await h.token({ unit: 'mottagning' });
     await call('POST', `/cases/${caseRef}/actions`, mottagning, { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
     await call('POST', `/cases/${caseRef}/actions`, mottagning, { type: 'forhandsbedomning', beslut: 'inled_utredning' });
     const notOwner = await call('POST', `/cases/${caseRef}/actions`, mottagning, { type: 'avsluta_utredning', beslut: 'insatser' });
-    assert.equal(notOwner.status, 403);
-    assert.match(notOwner.body.error.message, /Steget ägs av enheten bou/);
+    expect(notOwner.status).toBe(403);
+    expect(notOwner.body.error.message).toMatch(/Steget ägs av enheten bou/);
 
     const wrongKind = await call('POST', '/cases', mottagning, { caseRef: newRef(), kind: 'vuxen', flags });
-    assert.equal(wrongKind.status, 403);
-    assert.match(wrongKind.body.error.message, /öppnas av enheten rvt/);
+    expect(wrongKind.status).toBe(403);
+    expect(wrongKind.body.error.message).toMatch(/öppnas av enheten rvt/);
   });
 
   test('an action that does not fit the phase is 409 and changes nothing', async () => {
     const { caseRef, token } = await openChildCase();
     const before = await call('GET', `/cases/${caseRef}`, token);
     const answer = await call('POST', `/cases/${caseRef}/actions`, token, { type: 'avsluta_arende' });
-    assert.equal(answer.status, 409);
-    assert.equal(answer.body.error.code, 'FEL_FAS');
-    assert.equal(answer.body.error.message, 'Det går inte att avsluta ärendet när ärendet är i fasen skyddsbedömning');
-    assert.deepEqual(facts((await call('GET', `/cases/${caseRef}`, token)).body), facts(before.body));
+    expect(answer.status).toBe(409);
+    expect(answer.body.error.code).toBe('FEL_FAS');
+    expect(answer.body.error.message).toBe('Det går inte att avsluta ärendet när ärendet är i fasen skyddsbedömning');
+    expect(facts((await call('GET', `/cases/${caseRef}`, token)).body)).toStrictEqual(facts(before.body));
   });
 
   test("the task list shows the caller's unit's open tasks, answered from visibility", async () => {
@@ -220,12 +222,12 @@ describe('who sees and who acts', () => {
         if (found === present) return body.tasks;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      assert.fail(`task for ${caseRef} ${present ? 'missing from' : 'shown to'} ${unit}`);
+      throw new Error(`task for ${caseRef} ${present ? 'missing from' : 'shown to'} ${unit}`);
     };
     const tasks = await expectTask('mottagning', 'handlaggare', true);
     const task = tasks.find((t: { caseRef: string }) => t.caseRef === caseRef);
-    assert.equal(task.title, 'Skyddsbedömning');
-    assert.equal(task.unit, 'mottagning');
+    expect(task.title).toBe('Skyddsbedömning');
+    expect(task.unit).toBe('mottagning');
     await expectTask('ifo', 'sektorchef', true);
     await expectTask('bou', 'handlaggare', false);
   });

@@ -1,9 +1,8 @@
 // Production authentication: tokens from an OIDC issuer, verified against its JWKS found by
 // discovery, served here by a real HTTP server on localhost.
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, test } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { createAuthenticator, signLocalToken, type Authenticator } from '../api/auth';
 import { ApiError } from '../api/errors';
@@ -13,7 +12,7 @@ let issuer: string;
 let privateKey: CryptoKey;
 let auth: Authenticator;
 
-before(async () => {
+beforeAll(async () => {
   const keys = await generateKeyPair('RS256');
   privateKey = keys.privateKey;
   const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
@@ -27,7 +26,7 @@ before(async () => {
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   auth = createAuthenticator({ jwtSecret: 'unused', usesDevSecret: true, oidcIssuer: issuer, oidcAudience: 'samverkan' });
 });
-after(() => {
+afterAll(() => {
   server.close();
 });
 
@@ -42,17 +41,19 @@ const idpToken = (claims: Record<string, unknown>, options: { audience?: string;
 
 async function rejected(header: string | undefined): Promise<ApiError> {
   const error = await auth.authenticate(header).then(
-    () => assert.fail('the token was accepted'),
+    () => {
+      throw new Error('the token was accepted');
+    },
     (e: unknown) => e,
   );
-  assert.ok(error instanceof ApiError);
-  assert.equal(error.statusCode, 401);
-  return error;
+  expect(error).toBeInstanceOf(ApiError);
+  expect((error as ApiError).statusCode).toBe(401);
+  return error as ApiError;
 }
 
 test("a token from the municipality's identity provider gives the caller's role and unit", async () => {
   const caller = await auth.authenticate(`Bearer ${await idpToken({ role: 'enhetschef', unit: 'rvt' })}`);
-  assert.deepEqual(caller, { sub: 'anna.handlaggare', role: 'enhetschef', unit: 'rvt' });
+  expect(caller).toStrictEqual({ sub: 'anna.handlaggare', role: 'enhetschef', unit: 'rvt' });
 });
 
 test('another audience, another issuer, another key or a locally signed token is refused', async () => {
@@ -65,6 +66,6 @@ test('another audience, another issuer, another key or a locally signed token is
 
 test('a token without a known role is refused with a Swedish message', async () => {
   const error = await rejected(`Bearer ${await idpToken({ role: 'admin', unit: 'rvt' })}`);
-  assert.equal(error.message, 'Token saknar giltig roll eller enhet');
-  assert.equal((await rejected(undefined)).code, 'EJ_INLOGGAD');
+  expect(error.message).toBe('Token saknar giltig roll eller enhet');
+  expect((await rejected(undefined)).code).toBe('EJ_INLOGGAD');
 });

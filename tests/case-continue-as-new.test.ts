@@ -1,8 +1,7 @@
 // A case that lives for years stays small: the workflow continues as new and keeps its state.
 // In a file (and test server) of its own, without clock skips: the time-skipping test server
 // stops skipping time for good once a run has continued as new while the clock was moving.
-import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CaseAction } from '../domain/case';
 import { caseViewQuery, changeRulesUpdate, performActionUpdate } from '../domain/messages';
@@ -10,10 +9,10 @@ import { defaultRules, type Rules } from '../domain/rules';
 import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
 let h: WorkflowHarness;
-before(async () => {
+beforeAll(async () => {
   h = await startWorkflowHarness();
 });
-after(async () => {
+afterAll(async () => {
   await h?.close();
 });
 
@@ -36,17 +35,22 @@ test('a case that lives for years continues as new and keeps its state', async (
     await h.settled(handle);
   }
   const latest = await h.env.client.workflow.getHandle(handle.workflowId).describe();
-  assert.notEqual(latest.runId, firstRunId, 'the workflow continued as new');
-  assert.ok(latest.historyLength < 100, `history stays bounded (${latest.historyLength} events)`);
+  // the workflow continued as new
+  expect(latest.runId).not.toBe(firstRunId);
+  // history stays bounded
+  expect(latest.historyLength).toBeLessThan(100);
   view = await handle.query(caseViewQuery);
-  assert.equal(view.insatser[0]!.followUps, 15, 'state survives continue-as-new');
-  assert.equal(view.events.filter((e) => e.type === 'uppfoljning').length, 15);
-  assert.equal(view.openTasks.length, 1, 'one follow-up open at a time');
-  assert.ok(view.deadlines.length <= 21, 'closed deadlines are compacted');
+  // state survives continue-as-new
+  expect(view.insatser[0]!.followUps).toBe(15);
+  expect(view.events.filter((e) => e.type === 'uppfoljning').length).toBe(15);
+  // one follow-up open at a time
+  expect(view.openTasks.length).toBe(1);
+  // closed deadlines are compacted
+  expect(view.deadlines.length).toBeLessThanOrEqual(21);
 
   await act(handle, 'rvt', { type: 'avsluta_insats', insatsId });
   await act(handle, 'rvt', { type: 'avsluta_arende' });
-  assert.equal((await h.env.client.workflow.getHandle(handle.workflowId).result()).phase, 'avslutad');
+  expect((await h.env.client.workflow.getHandle(handle.workflowId).result()).phase).toBe('avslutad');
 });
 
 test('a case moved to a newer rules version keeps it when it continues as new', async () => {
@@ -57,17 +61,20 @@ test('a case moved to a newer rules version keeps it when it continues as new', 
   const insatsId = decided.insatser[0]!.id;
   const v2: Rules = { ...defaultRules, version: 2, followUps: { ...defaultRules.followUps, skyddat_boende: { ...defaultRules.followUps.skyddat_boende!, every: 'P14D' } } };
   const moved = await handle.executeUpdate(changeRulesUpdate, { args: [{ actor: { sub: 'samordnare-1', role: 'samordnare', unit: 'ifo' }, rules: v2, reason: 'Tätare uppföljning av skyddat boende' }] });
-  assert.equal(moved.openTasks[0]!.duration, 'P14D', 'the open follow-up is re-planned');
+  // the open follow-up is re-planned
+  expect(moved.openTasks[0]!.duration).toBe('P14D');
   const firstRunId = (await handle.describe()).runId;
   for (let followUp = 0; followUp < 15; followUp++) {
     await act(handle, 'rvt', { type: 'uppfoljning', insatsId });
     await h.settled(handle);
   }
-  assert.notEqual((await h.env.client.workflow.getHandle(handle.workflowId).describe()).runId, firstRunId, 'the workflow continued as new');
+  // the workflow continued as new
+  expect((await h.env.client.workflow.getHandle(handle.workflowId).describe()).runId).not.toBe(firstRunId);
   const view = await handle.query(caseViewQuery);
-  assert.equal(view.rulesVersion, 2);
-  assert.equal(view.rulesChanges?.length, 1);
-  assert.equal(view.openTasks[0]!.duration, 'P14D', 'follow-ups planned after continue-as-new use version 2');
+  expect(view.rulesVersion).toBe(2);
+  expect(view.rulesChanges?.length).toBe(1);
+  // follow-ups planned after continue-as-new use version 2
+  expect(view.openTasks[0]!.duration).toBe('P14D');
   await act(handle, 'rvt', { type: 'avsluta_insats', insatsId });
   await act(handle, 'rvt', { type: 'avsluta_arende' });
 });

@@ -3,14 +3,13 @@
 // worker, HTTP API and mail catcher. A child case goes from aktualisering to avslut through
 // the HTTP API; the e-mails are read from the mail catcher and carry no case data; a
 // restart keeps the open cases, and Ctrl-C stops everything.
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { freePort } from '../infra/free-port';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
 import { signLocalToken, type Caller } from '../api/auth';
 import type { CaughtMail } from '../infra/mail-catcher';
 import { testDatabaseUrl } from './support/database';
@@ -76,7 +75,7 @@ async function api(method: 'GET' | 'POST', url: string, caller: Partial<Caller> 
 
 async function act(caseRef: string, unit: string, action: Record<string, unknown>) {
   const answer = await api('POST', `/cases/${caseRef}/actions`, { unit }, action);
-  assert.equal(answer.status, 200, `${String(action.type)}: ${JSON.stringify(answer.body)}`);
+  expect({ action: action.type, ...answer }).toMatchObject({ action: action.type, status: 200 });
   return answer.body;
 }
 
@@ -87,14 +86,14 @@ async function mailFor(caseRef: string, count: number): Promise<CaughtMail[]> {
     if (mine.length >= count) return mine;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  assert.fail(`fewer than ${count} e-mails arrived for ${caseRef}`);
+  throw new Error(`fewer than ${count} e-mails arrived for ${caseRef}`);
 }
 
-before(async () => {
+beforeAll(async () => {
   ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), smtp: await freePort(), mailHttp: await freePort() };
   app = await startApp();
 });
-after(async () => {
+afterAll(async () => {
   if (app && app.exitCode === null) await stopApp(app);
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -106,57 +105,56 @@ test('a child case from aktualisering to avslut through the HTTP API, with notif
   const caseRef = `BU-${randomUUID().slice(0, 8)}`;
   const privateReason = 'Inväntar journal från BUP om Anna Andersson 850101-1234, Storgatan 1';
   const opened = await api('POST', '/cases', { unit: 'mottagning' }, { caseRef, kind: 'barn', flags });
-  assert.equal(opened.status, 201);
+  expect(opened.status).toBe(201);
   await act(caseRef, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'akut' });
   await act(caseRef, 'mottagning', { type: 'forhandsbedomning', beslut: 'inled_utredning' });
   const utredning = await act(caseRef, 'bou', { type: 'forlang_utredning', nyttSlutdatum: '2099-01-31', skal: privateReason });
-  assert.equal(utredning.openTasks[0].dueAt.slice(0, 10), '2099-01-31');
+  expect(utredning.openTasks[0].dueAt.slice(0, 10)).toBe('2099-01-31');
   await act(caseRef, 'bou', { type: 'avsluta_utredning', beslut: 'insatser' });
   const decided = await act(caseRef, 'bou', { type: 'besluta_insats', insats: 'trappan', utforare: 'resursenhet' });
   const insatsId = decided.insatser[0].id;
   await act(caseRef, 'bou', { type: 'uppfoljning', insatsId });
   await act(caseRef, 'bou', { type: 'avsluta_insats', insatsId });
   const closed = await act(caseRef, 'bou', { type: 'avsluta_arende' });
-  assert.equal(closed.phase, 'avslutad');
-  assert.equal(closed.openTasks.length, 0);
-  assert.deepEqual(
-    closed.events.map((e: { type: string }) => e.type),
-    ['oppnat', 'skyddsbedomning', 'forhandsbedomning', 'forlang_utredning', 'avsluta_utredning', 'besluta_insats', 'uppfoljning', 'avsluta_insats', 'avsluta_arende'],
-  );
+  expect(closed.phase).toBe('avslutad');
+  expect(closed.openTasks.length).toBe(0);
+  expect(closed.events.map((e: { type: string }) => e.type)).toStrictEqual(['oppnat', 'skyddsbedomning', 'forhandsbedomning', 'forlang_utredning', 'avsluta_utredning', 'besluta_insats', 'uppfoljning', 'avsluta_insats', 'avsluta_arende']);
   const afterClose = await api('POST', `/cases/${caseRef}/actions`, { unit: 'bou' }, { type: 'avsluta_arende' });
-  assert.equal(afterClose.status, 409, JSON.stringify(afterClose.body));
-  assert.equal(afterClose.body.error.message, 'Ärendet är avslutat och kan inte ändras');
+  expect(afterClose).toMatchObject({ status: 409 });
+  expect(afterClose.body.error.message).toBe('Ärendet är avslutat och kan inte ändras');
   const reread = await api('GET', `/cases/${caseRef}`, { unit: 'resursenhet' });
-  assert.equal(reread.status, 200, 'the performing unit is involved and sees the closed case');
-  assert.equal(reread.body.phase, 'avslutad');
+  // the performing unit is involved and sees the closed case
+  expect(reread.status).toBe(200);
+  expect(reread.body.phase).toBe('avslutad');
 
   // One "new task" notice per task: skyddsbedömning, förhandsbedömning, utredning, two follow-ups.
   const mails = await mailFor(caseRef, 5);
-  assert.deepEqual(
-    mails.map((m) => [m.to[0], m.subject]),
-    [
+  expect(mails.map((m) => [m.to[0], m.subject])).toStrictEqual([
       ['mottagning@exempel.se', 'Ny uppgift för Mottagningen barn och unga: Skyddsbedömning'],
       ['mottagning@exempel.se', 'Ny uppgift för Mottagningen barn och unga: Förhandsbedömning'],
       ['bou@exempel.se', 'Ny uppgift för Barn- och ungdomsenheten: Barnavårdsutredning'],
       ['bou@exempel.se', 'Ny uppgift för Barn- och ungdomsenheten: Uppföljning av krissamtal (Trappan)'],
       ['bou@exempel.se', 'Ny uppgift för Barn- och ungdomsenheten: Uppföljning av krissamtal (Trappan)'],
-    ],
-  );
+    ]);
   for (const mail of mails) {
-    assert.match(mail.text, /Senast: \d{1,2} \w+ \d{4} kl\. \d\d:\d\d/, 'says by when');
-    assert.ok(mail.text.includes(`Öppna i Samverkan: http://samverkan.e2e:${ports.api}/cases/${caseRef}`), 'links to the case');
-    assert.match(mail.messageId, /^<[0-9a-f]{32}@samverkan>$/);
+    // says by when
+    expect(mail.text).toMatch(/Senast: \d{1,2} \w+ \d{4} kl\. \d\d:\d\d/);
+    // links to the case
+    expect(mail.text).toContain(`Öppna i Samverkan: http://samverkan.e2e:${ports.api}/cases/${caseRef}`);
+    expect(mail.messageId).toMatch(/^<[0-9a-f]{32}@samverkan>$/);
     const everything = `${mail.subject}\n${mail.text}`;
     for (const secretText of ['Anna', 'Andersson', '850101', 'Storgatan', 'BUP', 'journal', 'akut', 'våld', 'vald']) {
-      assert.ok(!everything.includes(secretText), `e-mail "${mail.subject}" carries "${secretText}"`);
+      // no name, address, record text or case fact
+      expect(everything).not.toContain(secretText);
     }
-    assert.doesNotMatch(everything, /\d{6}[-+]?\d{4}/, 'no personal identity number');
+    // no personal identity number
+    expect(everything).not.toMatch(/\d{6}[-+]?\d{4}/);
   }
 });
 
 test('a case opened through the API shows in the Temporal Web UI, and a restart keeps it', async () => {
   const opened = await api('POST', '/cases', { unit: 'mottagning' }, { caseRef: openCaseRef, kind: 'barn', flags });
-  assert.equal(opened.status, 201);
+  expect(opened.status).toBe(201);
   await mailFor(openCaseRef, 1);
 
   const query = encodeURIComponent(`SamverkanCaseRef="${openCaseRef}"`);
@@ -165,19 +163,24 @@ test('a case opened through the API shows in the Temporal Web UI, and a restart 
     listed = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/namespaces/default/workflows?query=${query}`)).json()) as typeof listed;
     if (!listed.executions?.length) await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  assert.equal(listed.executions?.[0]?.execution.workflowId, `arende-${openCaseRef}`);
+  expect(listed.executions?.[0]?.execution.workflowId).toBe(`arende-${openCaseRef}`);
   const namespace = (await (await fetch(`http://127.0.0.1:${ports.ui}/api/v1/namespaces/default`)).json()) as { config?: { workflowExecutionRetentionTtl?: string } };
-  assert.equal(namespace.config?.workflowExecutionRetentionTtl, '315360000s', 'closed cases are kept for ten years, not a day');
+  // closed cases are kept for ten years, not a day
+  expect(namespace.config?.workflowExecutionRetentionTtl).toBe('315360000s');
 
-  assert.equal(await stopApp(app!), 0, 'Ctrl-C stops cleanly');
-  await assert.rejects(fetch(`http://127.0.0.1:${ports.api}/health`), 'the API is down');
-  await assert.rejects(fetch(`http://127.0.0.1:${ports.ui}/`), 'the Temporal dev server and its UI are down');
+  // Ctrl-C stops cleanly
+  expect(await stopApp(app!)).toBe(0);
+  // the API is down
+  await expect(fetch(`http://127.0.0.1:${ports.api}/health`)).rejects.toThrow();
+  // the Temporal dev server and its UI are down
+  await expect(fetch(`http://127.0.0.1:${ports.ui}/`)).rejects.toThrow();
 
   app = await startApp();
   const after = await api('GET', `/cases/${openCaseRef}`, { unit: 'mottagning' });
-  assert.equal(after.status, 200);
-  assert.equal(after.body.phase, 'skyddsbedomning');
-  assert.equal(after.body.openedAt, opened.body.openedAt);
+  expect(after.status).toBe(200);
+  expect(after.body.phase).toBe('skyddsbedomning');
+  expect(after.body.openedAt).toBe(opened.body.openedAt);
   const next = await act(openCaseRef, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
-  assert.equal(next.phase, 'forhandsbedomning', 'the case goes on after the restart');
+  // the case goes on after the restart
+  expect(next.phase).toBe('forhandsbedomning');
 });

@@ -1,9 +1,8 @@
 // Replays recorded case histories against today's workflow code: a change that would break
 // running cases fails here. A deliberately changed workflow must fail the same replay.
-import assert from 'node:assert/strict';
+import { expect, test } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { workflowBundle } from './support/workflow-harness';
@@ -17,7 +16,7 @@ function histories() {
 
 test('recorded histories exist for every case kind and every child workflow', () => {
   for (const kind of ['barn', 'vuxen', 'utovare', 'overlamning', 'planeringsmote', 'tvist', 'eskaleringssammanfattning']) {
-    assert.ok(fixtures.some((file) => file.startsWith(kind)), `a recorded ${kind} history`);
+    expect(fixtures).toContainEqual(expect.stringMatching(new RegExp(`^${kind}`)));
   }
 });
 
@@ -25,10 +24,10 @@ test('every recorded history replays against the current workflow code', async (
   const bundle = await workflowBundle();
   let replayed = 0;
   for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories())) {
-    assert.equal(result.error, undefined, `${result.workflowId}: ${result.error?.message}`);
+    expect({ workflowId: result.workflowId, error: result.error?.message }).toEqual({ workflowId: result.workflowId, error: undefined });
     replayed += 1;
   }
-  assert.equal(replayed, fixtures.length);
+  expect(replayed).toBe(fixtures.length);
 });
 
 test('an incompatible change to the workflow fails the replay', async () => {
@@ -38,8 +37,9 @@ test('an incompatible change to the workflow fails the replay', async () => {
   });
   let failed = 0;
   for await (const result of Worker.runReplayHistories({ workflowBundle: changed }, histories())) {
-    assert.ok(result.error instanceof DeterminismViolationError, `${result.workflowId} should not replay on the changed code`);
+    // no recorded history replays on the changed code
+    expect(result.error).toBeInstanceOf(DeterminismViolationError);
     failed += 1;
   }
-  assert.equal(failed, fixtures.length);
+  expect(failed).toBe(fixtures.length);
 });

@@ -1,9 +1,8 @@
 // The rule-evaluation function and the rule-set checks on their own: examples a samordnare would
 // recognise, and properties that must hold for every case and every accepted rule set.
-import assert from 'node:assert/strict';
+import { expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import test from 'node:test';
 import fc from 'fast-check';
 import { planDeadline } from '../activities/deadline-planning';
 import type { CaseFlags } from '../domain/case';
@@ -25,32 +24,32 @@ const draft = (change: (d: RuleSetDraft) => void = () => {}): RuleSetDraft => {
 
 test('a child case with violence calls for a handover to the relationsvåldsteam and a joint meeting', () => {
   const result = evaluateRules(facts('barn', { vald: 'ja' }), defaultRules);
-  assert.equal(result.firstDeadline.key, 'barn.skyddsbedomning');
-  assert.equal(result.firstDeadline.rule.owner, 'mottagning');
-  assert.deepEqual(result.handovers.map((h) => [h.from, h.to]), [['mottagning', 'rvt']]);
-  assert.deepEqual(result.meetings.map((m) => m.units), [['mottagning', 'rvt']]);
-  assert.equal(result.riskInstrument, undefined);
+  expect(result.firstDeadline.key).toBe('barn.skyddsbedomning');
+  expect(result.firstDeadline.rule.owner).toBe('mottagning');
+  expect(result.handovers.map((h) => [h.from, h.to])).toStrictEqual([['mottagning', 'rvt']]);
+  expect(result.meetings.map((m) => m.units)).toStrictEqual([['mottagning', 'rvt']]);
+  expect(result.riskInstrument).toBeUndefined();
 });
 
 test('a child case without known violence calls for neither handover nor meeting', () => {
   for (const vald of ['nej', 'okant'] as const) {
     const result = evaluateRules(facts('barn', { vald }), defaultRules);
-    assert.deepEqual([result.handovers, result.meetings], [[], []], vald);
+    expect({ vald, handovers: result.handovers, meetings: result.meetings }).toStrictEqual({ vald, handovers: [], meetings: [] });
   }
 });
 
 test('an adult case with children in the household: handover to the mottagning and a joint meeting', () => {
   const result = evaluateRules(facts('vuxen', { vald: 'ja', barnIHushallet: true }), defaultRules);
-  assert.equal(result.firstDeadline.key, 'vuxen.riskbedomning');
-  assert.deepEqual(result.handovers.map((h) => h.id), ['vuxen-barn-mottagning']);
-  assert.deepEqual(result.meetings.map((m) => m.id), ['vuxen-barn-mote']);
+  expect(result.firstDeadline.key).toBe('vuxen.riskbedomning');
+  expect(result.handovers.map((h) => h.id)).toStrictEqual(['vuxen-barn-mottagning']);
+  expect(result.meetings.map((m) => m.id)).toStrictEqual(['vuxen-barn-mote']);
 });
 
 test('an honour-related adult case requires PATRIARK, by rule; rule sets without instrument rules keep the old requirement', () => {
-  assert.deepEqual(evaluateRules(facts('vuxen', { hedersrelaterat: true }), defaultRules).riskInstrument, { instrument: 'PATRIARK', trigger: 'heder-patriark' });
-  assert.equal(evaluateRules(facts('vuxen'), defaultRules).riskInstrument, undefined);
+  expect(evaluateRules(facts('vuxen', { hedersrelaterat: true }), defaultRules).riskInstrument).toStrictEqual({ instrument: 'PATRIARK', trigger: 'heder-patriark' });
+  expect(evaluateRules(facts('vuxen'), defaultRules).riskInstrument).toBeUndefined();
   const older = { ...defaultRules, triggers: defaultRules.triggers.filter((t) => t.typ !== 'riskbedomning') };
-  assert.deepEqual(evaluateRules(facts('vuxen', { hedersrelaterat: true }), older).riskInstrument, { instrument: 'PATRIARK', trigger: 'hedersrelaterat' });
+  expect(evaluateRules(facts('vuxen', { hedersrelaterat: true }), older).riskInstrument).toStrictEqual({ instrument: 'PATRIARK', trigger: 'hedersrelaterat' });
 });
 
 test('conditions on protected identity and addiction are honoured; an absent addiction flag counts as no', () => {
@@ -59,38 +58,38 @@ test('conditions on protected identity and addiction are honoured; an absent add
     from: 'rvt', to: 'resursenhet', timing: { duration: 'P2D', counting: 'arbetsdagar' }, legal: { source: 'Lokal rutin', citation: 'x' },
   };
   const rules = { triggers: [trigger] };
-  assert.equal(requiredSteps(facts('vuxen', { missbruk: true, skyddadeUppgifter: true }), rules).length, 1);
-  assert.equal(requiredSteps(facts('vuxen', { missbruk: true }), rules).length, 0);
+  expect(requiredSteps(facts('vuxen', { missbruk: true, skyddadeUppgifter: true }), rules).length).toBe(1);
+  expect(requiredSteps(facts('vuxen', { missbruk: true }), rules).length).toBe(0);
   const { missbruk: _m, ...withoutAddiction } = { ...noFlags, skyddadeUppgifter: true };
-  assert.equal(requiredSteps({ kind: 'vuxen', flags: withoutAddiction }, rules).length, 0);
+  expect(requiredSteps({ kind: 'vuxen', flags: withoutAddiction }, rules).length).toBe(0);
 });
 
 // ---- Checks zod cannot do ----
 
 test('the default organisation and rules pass every check', () => {
-  assert.deepEqual(checkRuleSet(draft(), { organisation: defaultOrganisation }), []);
+  expect(checkRuleSet(draft(), { organisation: defaultOrganisation })).toStrictEqual([]);
 });
 
 test('a trigger naming a unit that does not exist is refused with the rule and the field', () => {
   const issues = checkRuleSet(draft((d) => {
     (d.rules.triggers[0] as Extract<Trigger, { typ: 'overlamning' }>).to = 'familjecentral';
   }));
-  assert.equal(issues.length, 1);
-  assert.equal(issues[0]!.field, 'rules.triggers.0.to');
-  assert.match(issues[0]!.message, /barn-vald-rvt.*familjecentral finns inte/);
+  expect(issues.length).toBe(1);
+  expect(issues[0]!.field).toBe('rules.triggers.0.to');
+  expect(issues[0]!.message).toMatch(/barn-vald-rvt.*familjecentral finns inte/);
 });
 
 test('a retired unit cannot be given new work by a rule; removing a unit is refused', () => {
   const retired = checkRuleSet(draft((d) => {
     d.organisation.units.find((u) => u.id === 'rvt')!.retired = true;
   }));
-  assert.ok(retired.some((i) => i.field === 'rules.triggers.0.to' && /avvecklad/.test(i.message)));
-  assert.ok(retired.some((i) => i.field === 'rules.deadlines.vuxen.riskbedomning.owner'));
+  expect(retired.some((i) => i.field === 'rules.triggers.0.to' && /avvecklad/.test(i.message))).toBeTruthy();
+  expect(retired.some((i) => i.field === 'rules.deadlines.vuxen.riskbedomning.owner')).toBeTruthy();
   const removed = checkRuleSet(draft((d) => {
     d.organisation.units = d.organisation.units.filter((u) => u.id !== 'polis');
   }), { organisation: defaultOrganisation });
-  assert.deepEqual(removed.map((i) => i.field), ['organisation.units']);
-  assert.match(removed[0]!.message, /polis kan inte tas bort/);
+  expect(removed.map((i) => i.field)).toStrictEqual(['organisation.units']);
+  expect(removed[0]!.message).toMatch(/polis kan inte tas bort/);
 });
 
 test('an escalation chain that goes back down is a loop and is refused', () => {
@@ -101,29 +100,29 @@ test('an escalation chain that goes back down is a loop and is refused', () => {
       { to: 'enhetschef', after: 'P2D' },
     ];
   }));
-  assert.equal(issues.length, 1);
-  assert.equal(issues[0]!.field, 'rules.deadlines.barn.utredning.escalation.2.to');
-  assert.match(issues[0]!.message, /slinga/);
+  expect(issues.length).toBe(1);
+  expect(issues[0]!.field).toBe('rules.deadlines.barn.utredning.escalation.2.to');
+  expect(issues[0]!.message).toMatch(/slinga/);
 });
 
 test('a reminder that would fall outside its deadline is refused', () => {
   const issues = checkRuleSet(draft((d) => {
     d.rules.deadlines['barn.forhandsbedomning']!.reminders = ['P2D', 'P20D'];
   }));
-  assert.deepEqual(issues.map((i) => i.field), ['rules.deadlines.barn.forhandsbedomning.reminders.1']);
-  assert.match(issues[0]!.message, /P20D.*utanför fristen P14D/);
+  expect(issues.map((i) => i.field)).toStrictEqual(['rules.deadlines.barn.forhandsbedomning.reminders.1']);
+  expect(issues[0]!.message).toMatch(/P20D.*utanför fristen P14D/);
 });
 
 test('a meeting with only one unit is refused, by zod and by the check for repeated units', () => {
   const single = validateRuleSet(draft((d) => {
     (d.rules.triggers[1] as Extract<Trigger, { typ: 'planeringsmote' }>).units = ['mottagning'];
   }));
-  assert.equal(single.ok, false);
-  assert.ok(!single.ok && single.issues.some((i) => i.field === 'rules.triggers.1.units'));
+  expect(single.ok).toBe(false);
+  expect(!single.ok && single.issues.some((i) => i.field === 'rules.triggers.1.units')).toBeTruthy();
   const repeated = validateRuleSet(draft((d) => {
     (d.rules.triggers[1] as Extract<Trigger, { typ: 'planeringsmote' }>).units = ['mottagning', 'mottagning'];
   }));
-  assert.ok(!repeated.ok && repeated.issues.some((i) => i.field === 'rules.triggers.1.units' && /två olika enheter/.test(i.message)));
+  expect(!repeated.ok && repeated.issues.some((i) => i.field === 'rules.triggers.1.units' && /två olika enheter/.test(i.message))).toBeTruthy();
 });
 
 test('a unit cannot take the sector\'s id, and an instrument rule must concern adult cases', () => {
@@ -131,35 +130,38 @@ test('a unit cannot take the sector\'s id, and an instrument rule must concern a
     d.organisation.units.push({ id: 'sektor', name: 'Sektorn', kind: 'intern', email: 'sektor@exempel.se', managerEmail: 'chef@exempel.se' });
     d.rules.triggers.push({ typ: 'riskbedomning', id: 'barn-freda', title: 'FREDA för barn', when: { kinds: ['barn'] }, instrument: 'FREDA' });
   }));
-  assert.deepEqual(issues.map((i) => i.field), ['organisation.units.9.id', 'rules.triggers.5.when.kinds']);
+  expect(issues.map((i) => i.field)).toStrictEqual(['organisation.units.9.id', 'rules.triggers.5.when.kinds']);
 });
 
 test('grounds for a partner must exist and the partner must be external', () => {
   const issues = checkRuleSet(draft((d) => {
     d.rules.handovers.partnerGrounds = { polis: ['osl-10-21', 'osl-99'], rvt: ['osl-10-2'] };
   }));
-  assert.deepEqual(issues.map((i) => i.field).sort(), ['rules.handovers.partnerGrounds.polis.1', 'rules.handovers.partnerGrounds.rvt']);
+  expect(issues.map((i) => i.field).sort()).toStrictEqual(['rules.handovers.partnerGrounds.polis.1', 'rules.handovers.partnerGrounds.rvt']);
 });
 
 test("the README's complete example is an accepted rule set, and requires what it says", () => {
   const readme = readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8');
   const block = /<!-- regelverk-exempel -->\s*```json\n([\s\S]*?)\n```/.exec(readme);
-  assert.ok(block, 'the example is marked in the README');
-  const { skal, baseradPa, ...body } = JSON.parse(block[1]!);
-  assert.equal(typeof skal, 'string');
-  assert.equal(baseradPa, 1);
+  // the example is marked in the README
+  expect(block).toBeTruthy();
+  const { skal, baseradPa, ...body } = JSON.parse(block![1]!);
+  expect(typeof skal).toBe('string');
+  expect(baseradPa).toBe(1);
   const validation = validateRuleSet(body, { organisation: defaultOrganisation });
-  assert.ok(validation.ok, JSON.stringify(!validation.ok && validation.issues));
-  const rules = { ...validation.draft.rules, version: 2 };
+  expect(validation).toMatchObject({ ok: true });
+  const { draft } = validation as { draft: RuleSetDraft };
+  const rules = { ...draft.rules, version: 2 };
   const family = evaluateRules(facts('barn', { vald: 'ja', barnIHushallet: true }), rules);
-  assert.deepEqual(family.handovers.map((h) => h.to), ['rvt', 'familjecentral']);
-  assert.deepEqual(family.meetings.map((m) => m.units), [['mottagning', 'rvt', 'bou']]);
+  expect(family.handovers.map((h) => h.to)).toStrictEqual(['rvt', 'familjecentral']);
+  expect(family.meetings.map((m) => m.units)).toStrictEqual([['mottagning', 'rvt', 'bou']]);
   const hidden = evaluateRules(facts('barn', { barnIHushallet: true, skyddadeUppgifter: true }), rules);
-  assert.deepEqual(hidden.handovers, [], 'no family centre for a family with protected identity');
+  // no family centre for a family with protected identity
+  expect(hidden.handovers).toStrictEqual([]);
   const adult = evaluateRules(facts('vuxen', { vald: 'ja', missbruk: true, hedersrelaterat: true }), rules);
-  assert.deepEqual(adult.handovers.map((h) => h.to), ['manscentrum']);
-  assert.deepEqual(adult.meetings.map((m) => m.id), ['vuxen-missbruk-mote']);
-  assert.equal(adult.riskInstrument?.instrument, 'PATRIARK');
+  expect(adult.handovers.map((h) => h.to)).toStrictEqual(['manscentrum']);
+  expect(adult.meetings.map((m) => m.id)).toStrictEqual(['vuxen-missbruk-mote']);
+  expect(adult.riskInstrument?.instrument).toBe('PATRIARK');
 });
 
 // ---- Properties ----
@@ -219,7 +221,8 @@ test('property: no generated case gets a deadline before its start', () => {
       const clocks = [result.firstDeadline.rule, ...result.handovers.map((h) => h.timing), ...result.meetings.map((m) => m.timing)];
       for (const clock of clocks) {
         const { dueAt } = planDeadline({ timeZone: rules.timeZone, counting: clock.counting, startAt, duration: clock.duration, reminders: [], escalation: [] });
-        assert.ok(Date.parse(dueAt) >= Date.parse(startAt), `${clock.duration} ${clock.counting} from ${startAt} ends ${dueAt}`);
+        // a deadline never ends before it starts
+        expect(Date.parse(dueAt)).toBeGreaterThanOrEqual(Date.parse(startAt));
       }
     }),
     { numRuns: 300 },
@@ -234,11 +237,15 @@ test('property: in every rule set that is accepted, every required meeting has a
       const validation = validateRuleSet({ organisation: defaultOrganisation, rules: draftRules });
       if (!validation.ok) return;
       accepted += 1;
-      for (const meeting of evaluateRules(caseFacts, rules).meetings) assert.ok(new Set(meeting.units).size >= 2, meeting.units.join(','));
+      for (const meeting of evaluateRules(caseFacts, rules).meetings) {
+        // two different units at every meeting
+        expect({ units: meeting.units, distinct: new Set(meeting.units).size >= 2 }).toEqual({ units: meeting.units, distinct: true });
+      }
     }),
     { numRuns: 500 },
   );
-  assert.ok(accepted > 50, `only ${accepted} generated rule sets were accepted`);
+  // enough generated rule sets are accepted for the property to say something
+  expect(accepted).toBeGreaterThan(50);
 });
 
 const flagNames = ['barnIHushallet', 'hedersrelaterat', 'skyddadeUppgifter', 'missbruk'] as const;
@@ -251,7 +258,9 @@ test('property: adding a flag never removes a requirement that does not depend o
       const after = new Set(requiredSteps({ ...caseFacts, flags }, rules).map((t) => t.id));
       for (const id of before) {
         const trigger = rules.triggers.find((t) => t.id === id)!;
-        if (trigger.when[flag] === undefined) assert.ok(after.has(id), `${id} vanished when ${flag} was added`);
+        if (trigger.when[flag] !== undefined) continue;
+        // a requirement that does not depend on the flag stays when the flag is added
+        expect({ flag, required: after.has(id) }).toEqual({ flag, required: true });
       }
     }),
     { numRuns: 500 },
@@ -264,8 +273,8 @@ test('property: the evaluation is deterministic and does not change its input', 
       // Compared as JSON: what the workflow stores and the dry run shows.
       const before = JSON.stringify(rules);
       const first = JSON.stringify(evaluateRules(caseFacts, rules));
-      assert.equal(JSON.stringify(evaluateRules(JSON.parse(JSON.stringify(caseFacts)), JSON.parse(before))), first);
-      assert.equal(JSON.stringify(rules), before);
+      expect(JSON.stringify(evaluateRules(JSON.parse(JSON.stringify(caseFacts)), JSON.parse(before)))).toBe(first);
+      expect(JSON.stringify(rules)).toBe(before);
     }),
     { numRuns: 200 },
   );

@@ -2,18 +2,17 @@
 // The samordnare's rule endpoints on the real dev server and the real database: read, validate,
 // dry-run, apply, compare, move cases and roll back; other roles get 403; a faulty set names the
 // rule and the field, and nothing changes.
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
 import { addFamilyCentre } from './support/family-centre';
 import { handoverContent } from './support/handover-content';
 
 let h: ApiHarness;
-before(async () => {
+beforeAll(async () => {
   h = await startApiHarness();
 });
-after(async () => {
+afterAll(async () => {
   await h?.close();
 });
 
@@ -42,7 +41,7 @@ async function openChildCase() {
   const caseRef = `RV-${randomUUID().slice(0, 8)}`;
   const flags = { vald: 'nej', barnIHushallet: true, hedersrelaterat: false, skyddadeUppgifter: false };
   const opened = await call('POST', '/cases', { unit: 'mottagning' }, { caseRef, kind: 'barn', flags });
-  assert.equal(opened.status, 201, JSON.stringify(opened.body));
+  expect(opened).toMatchObject({ status: 201 });
   return { caseRef, view: opened.body };
 }
 
@@ -63,12 +62,13 @@ test('only the samordnare reads and changes the rules: every other role gets 403
   for (const caller of others) {
     for (const [method, url, payload] of requests) {
       const response = await call(method, url, caller, payload);
-      assert.equal(response.status, 403, `${caller.role ?? 'handlaggare'} ${method} ${url}`);
-      assert.equal(response.body.error.code, 'EJ_BEHORIG');
+      expect({ caller, method, url, status: response.status }).toEqual({ caller, method, url, status: 403 });
+      expect(response.body.error.code).toBe('EJ_BEHORIG');
     }
   }
   const history = await asSamordnare('GET', '/regelverk/versioner');
-  assert.equal(history.body.length, 1, 'nothing was written');
+  // nothing was written
+  expect(history.body.length).toBe(1);
 });
 
 test('a faulty rule set is rejected naming the rule and the field, and nothing changes', async () => {
@@ -83,47 +83,47 @@ test('a faulty rule set is rejected naming the rule and the field, and nothing c
   faulty.rules.triggers[1].units = ['mottagning', 'mottagning'];
 
   const checked = await asSamordnare('POST', '/regelverk/validera', faulty);
-  assert.equal(checked.status, 200);
-  assert.equal(checked.body.valid, false);
+  expect(checked.status).toBe(200);
+  expect(checked.body.valid).toBe(false);
   const fields = checked.body.issues.map((i: any) => i.field);
-  assert.deepEqual(fields.sort(), [
+  expect(fields.sort()).toStrictEqual([
     'rules.deadlines.barn.forhandsbedomning.reminders.0',
     'rules.deadlines.barn.utredning.escalation.1.to',
     'rules.triggers.0.to',
     'rules.triggers.1.units',
   ]);
-  assert.match(checked.body.issues.find((i: any) => i.field === 'rules.triggers.0.to').message, /Regeln barn-vald-rvt: enheten familjecentral finns inte i organisationen/);
+  expect(checked.body.issues.find((i: any) => i.field === 'rules.triggers.0.to').message).toMatch(/Regeln barn-vald-rvt: enheten familjecentral finns inte i organisationen/);
 
   const applied = await asSamordnare('POST', '/regelverk', { ...faulty, skal: 'Nya rutiner från 1 januari' });
-  assert.equal(applied.status, 400);
-  assert.equal(applied.body.error.code, 'OGILTIG_UPPGIFT');
-  assert.match(applied.body.error.message, /^Regelverket godtogs inte: rules\.[^:]+: .+ \(och 3 fel till\)$/);
-  assert.equal(applied.body.error.fields.length, 4);
+  expect(applied.status).toBe(400);
+  expect(applied.body.error.code).toBe('OGILTIG_UPPGIFT');
+  expect(applied.body.error.message).toMatch(/^Regelverket godtogs inte: rules\.[^:]+: .+ \(och 3 fel till\)$/);
+  expect(applied.body.error.fields.length).toBe(4);
 
   const zodFault = await asSamordnare('POST', '/regelverk', { ...set, rules: { ...set.rules, timeZone: '' }, skal: 'Nya rutiner från 1 januari' });
-  assert.equal(zodFault.status, 400);
-  assert.deepEqual(zodFault.body.error.fields.map((f: any) => f.field), ['rules.timeZone']);
+  expect(zodFault.status).toBe(400);
+  expect(zodFault.body.error.fields.map((f: any) => f.field)).toStrictEqual(['rules.timeZone']);
   const noReason = await asSamordnare('POST', '/regelverk', { ...set });
-  assert.equal(noReason.status, 400);
-  assert.equal(noReason.body.error.fields[0].field, 'skal');
+  expect(noReason.status).toBe(400);
+  expect(noReason.body.error.fields[0].field).toBe('skal');
 
   const removedUnit = structuredClone(set);
   removedUnit.organisation.units = removedUnit.organisation.units.filter((u: any) => u.id !== 'polis');
   const removal = await asSamordnare('POST', '/regelverk', { ...removedUnit, skal: 'Polisen tas bort' });
-  assert.equal(removal.status, 400);
-  assert.match(removal.body.error.fields[0].message, /polis kan inte tas bort.*avvecklad/);
+  expect(removal.status).toBe(400);
+  expect(removal.body.error.fields[0].message).toMatch(/polis kan inte tas bort.*avvecklad/);
 
   const current = await asSamordnare('GET', '/regelverk');
-  assert.equal(current.body.version, 1);
-  assert.equal(current.body.rules.deadlines['barn.forhandsbedomning'].duration, 'P14D');
-  assert.equal((await asSamordnare('GET', '/regelverk/versioner')).body.length, 1);
+  expect(current.body.version).toBe(1);
+  expect(current.body.rules.deadlines['barn.forhandsbedomning'].duration).toBe('P14D');
+  expect((await asSamordnare('GET', '/regelverk/versioner')).body.length).toBe(1);
 });
 
 test('dry run, apply, compare, move a chosen case, roll back: each step on record', async () => {
   const { caseRef } = await openChildCase();
   const act = (ref: string, action: unknown) => call('POST', `/cases/${ref}/actions`, { unit: 'mottagning' }, action);
   const assessed = await act(caseRef, { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
-  assert.equal(assessed.status, 200, JSON.stringify(assessed.body));
+  expect(assessed).toMatchObject({ status: 200 });
   const forhand = assessed.body.openTasks.find((t: any) => t.key === 'barn.forhandsbedomning');
   const { caseRef: untouchedRef } = await openChildCase();
   await act(untouchedRef, { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
@@ -133,91 +133,89 @@ test('dry run, apply, compare, move a chosen case, roll back: each step on recor
 
   // The dry run shows what would change for the open cases, and writes nothing.
   const dry = await asSamordnare('POST', '/regelverk/provkorning', proposal);
-  assert.equal(dry.status, 200, JSON.stringify(dry.body));
-  assert.equal(dry.body.valid, true);
-  assert.equal(dry.body.basedOn, 1);
-  assert.equal(dry.body.openCases, 2);
-  assert.deepEqual(dry.body.organisation.added, ['familjecentral']);
-  assert.deepEqual(dry.body.organisation.renamed, [{ id: 'resursenhet', from: 'Resursenheten', to: 'Resursenheten barn och familj' }]);
+  expect(dry).toMatchObject({ status: 200 });
+  expect(dry.body.valid).toBe(true);
+  expect(dry.body.basedOn).toBe(1);
+  expect(dry.body.openCases).toBe(2);
+  expect(dry.body.organisation.added).toStrictEqual(['familjecentral']);
+  expect(dry.body.organisation.renamed).toStrictEqual([{ id: 'resursenhet', from: 'Resursenheten', to: 'Resursenheten barn och familj' }]);
   const effect = dry.body.affectedCases.find((c: any) => c.caseRef === caseRef);
-  assert.equal(effect.version, 1);
-  assert.deepEqual(effect.movedDeadlines.map((d: any) => [d.title, d.from, Date.parse(d.from) - Date.parse(d.to)]), [['Förhandsbedömning', forhand.dueAt, 4 * DAY]]);
-  assert.deepEqual(effect.newRequirements, ['Överlämning till familjecentralen']);
-  assert.equal((await asSamordnare('GET', '/regelverk')).body.version, 1, 'the dry run wrote nothing');
+  expect(effect.version).toBe(1);
+  expect(effect.movedDeadlines.map((d: any) => [d.title, d.from, Date.parse(d.from) - Date.parse(d.to)])).toStrictEqual([['Förhandsbedömning', forhand.dueAt, 4 * DAY]]);
+  expect(effect.newRequirements).toStrictEqual(['Överlämning till familjecentralen']);
+  // the dry run wrote nothing
+  expect((await asSamordnare('GET', '/regelverk')).body.version).toBe(1);
 
   // Apply: version 2, with who, when and why.
   const applied = await asSamordnare('POST', '/regelverk', { ...proposal, skal: 'Kortare förhandsbedömning enligt ny lokal rutin', baseradPa: 1 });
-  assert.equal(applied.status, 201, JSON.stringify(applied.body));
-  assert.equal(applied.body.version, 2);
-  assert.equal(applied.body.rules.version, 2);
-  assert.equal(applied.body.createdBy, 'samordnare-anna');
-  assert.equal(applied.body.reason, 'Kortare förhandsbedömning enligt ny lokal rutin');
+  expect(applied).toMatchObject({ status: 201 });
+  expect(applied.body.version).toBe(2);
+  expect(applied.body.rules.version).toBe(2);
+  expect(applied.body.createdBy).toBe('samordnare-anna');
+  expect(applied.body.reason).toBe('Kortare förhandsbedömning enligt ny lokal rutin');
   const stale = await asSamordnare('POST', '/regelverk', { ...proposal, skal: 'En ändring på en gammal version', baseradPa: 1 });
-  assert.equal(stale.status, 409);
-  assert.equal(stale.body.error.code, 'VERSIONSKONFLIKT');
+  expect(stale.status).toBe(409);
+  expect(stale.body.error.code).toBe('VERSIONSKONFLIKT');
 
   // What GET answers can be sent back as it is (with a reason): unchanged, it makes no version.
   const asRead = (await asSamordnare('GET', '/regelverk')).body;
   const unchanged = await asSamordnare('POST', '/regelverk', { ...asRead, skal: 'Ingen ändring, bara en kontroll', baseradPa: 2 });
-  assert.equal(unchanged.status, 409);
-  assert.equal(unchanged.body.error.code, 'OFORANDRAT');
+  expect(unchanged.status).toBe(409);
+  expect(unchanged.body.error.code).toBe('OFORANDRAT');
 
   const compared = await asSamordnare('GET', '/regelverk/jamfor?fran=1&till=2');
-  assert.equal(compared.status, 200);
-  assert.deepEqual(
-    compared.body.differences.find((d: any) => d.path === 'rules.deadlines.barn.forhandsbedomning.duration'),
-    { path: 'rules.deadlines.barn.forhandsbedomning.duration', change: 'andrad', from: 'P14D', to: 'P10D' },
-  );
-  assert.ok(compared.body.differences.some((d: any) => d.path === 'rules.triggers.5' && d.change === 'tillagd'));
-  assert.deepEqual(compared.body.organisation.added, ['familjecentral']);
+  expect(compared.status).toBe(200);
+  expect(compared.body.differences.find((d: any) => d.path === 'rules.deadlines.barn.forhandsbedomning.duration')).toStrictEqual({ path: 'rules.deadlines.barn.forhandsbedomning.duration', change: 'andrad', from: 'P14D', to: 'P10D' });
+  expect(compared.body.differences.some((d: any) => d.path === 'rules.triggers.5' && d.change === 'tillagd')).toBeTruthy();
+  expect(compared.body.organisation.added).toStrictEqual(['familjecentral']);
 
   // Open cases keep their version; a new case starts under version 2 and gets the new handover.
   const kept = await call('GET', `/cases/${caseRef}`, { unit: 'mottagning' });
-  assert.equal(kept.body.rulesVersion, 1);
-  assert.equal(kept.body.openTasks.find((t: any) => t.key === 'barn.forhandsbedomning').dueAt, forhand.dueAt);
+  expect(kept.body.rulesVersion).toBe(1);
+  expect(kept.body.openTasks.find((t: any) => t.key === 'barn.forhandsbedomning').dueAt).toBe(forhand.dueAt);
   const { view: fresh } = await openChildCase();
-  assert.equal(fresh.rulesVersion, 2);
-  assert.ok(fresh.openTasks.some((t: any) => t.key === 'overlamning' && t.target === 'familjecentral'));
+  expect(fresh.rulesVersion).toBe(2);
+  expect(fresh.openTasks.some((t: any) => t.key === 'overlamning' && t.target === 'familjecentral')).toBeTruthy();
 
   // Moving a chosen case: re-planned and recorded on the case; the other case keeps version 1.
   const moved = await asSamordnare('POST', '/regelverk/flytta', { arenden: [caseRef], skal: 'Ärendet följer den nya rutinen' });
-  assert.equal(moved.status, 200, JSON.stringify(moved.body));
-  assert.deepEqual(moved.body, { version: 2, results: [{ caseRef, moved: true }] });
+  expect(moved).toMatchObject({ status: 200 });
+  expect(moved.body).toStrictEqual({ version: 2, results: [{ caseRef, moved: true }] });
   const after = await call('GET', `/cases/${caseRef}`, { unit: 'mottagning' });
-  assert.equal(after.body.rulesVersion, 2);
-  assert.equal(Date.parse(forhand.dueAt) - Date.parse(after.body.openTasks.find((t: any) => t.key === 'barn.forhandsbedomning').dueAt), 4 * DAY);
-  assert.ok(after.body.openTasks.some((t: any) => t.key === 'overlamning' && t.target === 'familjecentral'));
+  expect(after.body.rulesVersion).toBe(2);
+  expect(Date.parse(forhand.dueAt) - Date.parse(after.body.openTasks.find((t: any) => t.key === 'barn.forhandsbedomning').dueAt)).toBe(4 * DAY);
+  expect(after.body.openTasks.some((t: any) => t.key === 'overlamning' && t.target === 'familjecentral')).toBeTruthy();
   const [change] = after.body.rulesChanges;
-  assert.deepEqual([change.from, change.to, change.by, change.reason], [1, 2, 'samordnare-anna', 'Ärendet följer den nya rutinen']);
-  assert.equal(after.body.events.at(-1).type, 'regelversion');
-  assert.equal((await call('GET', `/cases/${untouchedRef}`, { unit: 'mottagning' })).body.rulesVersion, 1);
+  expect([change.from, change.to, change.by, change.reason]).toStrictEqual([1, 2, 'samordnare-anna', 'Ärendet följer den nya rutinen']);
+  expect(after.body.events.at(-1).type).toBe('regelversion');
+  expect((await call('GET', `/cases/${untouchedRef}`, { unit: 'mottagning' })).body.rulesVersion).toBe(1);
   const again = await asSamordnare('POST', '/regelverk/flytta', { arenden: [caseRef, 'RV-finnsinte'], skal: 'Ärendet följer den nya rutinen' });
-  assert.equal(again.body.results[0].moved, false);
-  assert.equal(again.body.results[0].error.code, 'FEL_FAS');
-  assert.equal(again.body.results[1].error.code, 'HITTADES_INTE');
+  expect(again.body.results[0].moved).toBe(false);
+  expect(again.body.results[0].error.code).toBe('FEL_FAS');
+  expect(again.body.results[1].error.code).toBe('HITTADES_INTE');
 
   // Roll back: version 1's rules again, as version 3; the unit added since is kept, retired.
   const rolledBack = await asSamordnare('POST', '/regelverk/aterstall', { version: 1, skal: 'Den nya rutinen pausas' });
-  assert.equal(rolledBack.status, 201, JSON.stringify(rolledBack.body));
-  assert.deepEqual([rolledBack.body.version, rolledBack.body.restoredFrom], [3, 1]);
-  assert.equal(rolledBack.body.rules.deadlines['barn.forhandsbedomning'].duration, 'P14D');
-  assert.equal(rolledBack.body.organisation.units.find((u: any) => u.id === 'familjecentral').retired, true);
+  expect(rolledBack).toMatchObject({ status: 201 });
+  expect([rolledBack.body.version, rolledBack.body.restoredFrom]).toStrictEqual([3, 1]);
+  expect(rolledBack.body.rules.deadlines['barn.forhandsbedomning'].duration).toBe('P14D');
+  expect(rolledBack.body.organisation.units.find((u: any) => u.id === 'familjecentral').retired).toBe(true);
   const history = await asSamordnare('GET', '/regelverk/versioner');
-  assert.deepEqual(history.body.map((v: any) => [v.version, v.createdBy, v.restoredFrom ?? null]), [
+  expect(history.body.map((v: any) => [v.version, v.createdBy, v.restoredFrom ?? null])).toStrictEqual([
     [3, 'samordnare-anna', 1],
     [2, 'samordnare-anna', null],
     [1, 'system', null],
   ]);
-  assert.deepEqual((await asSamordnare('GET', '/regelverk/jamfor?fran=1&till=3')).body.differences.map((d: any) => d.path), ['organisation.units.9']);
+  expect((await asSamordnare('GET', '/regelverk/jamfor?fran=1&till=3')).body.differences.map((d: any) => d.path)).toStrictEqual(['organisation.units.9']);
   // The versions live in the database: a restarted process reads the same history.
   const reopened = h.reopenRuleStore();
-  assert.deepEqual((await reopened.history()).map((v) => v.version), [3, 2, 1]);
-  assert.equal((await reopened.current()).rules.deadlines['barn.forhandsbedomning']!.duration, 'P14D');
+  expect((await reopened.history()).map((v) => v.version)).toStrictEqual([3, 2, 1]);
+  expect((await reopened.current()).rules.deadlines['barn.forhandsbedomning']!.duration).toBe('P14D');
   const { view: afterRollback } = await openChildCase();
-  assert.equal(afterRollback.rulesVersion, 3);
-  assert.ok(!afterRollback.openTasks.some((t: any) => t.target === 'familjecentral'));
+  expect(afterRollback.rulesVersion).toBe(3);
+  expect(!afterRollback.openTasks.some((t: any) => t.target === 'familjecentral')).toBeTruthy();
   // A retired unit is refused new work through the API.
   const decided = await call('POST', `/cases/${caseRef}/overlamningar`, { unit: 'mottagning' }, { till: 'familjecentral', innehall: handoverContent() });
-  assert.equal(decided.status, 400);
-  assert.match(decided.body.error.message, /familjecentral är avvecklad/);
+  expect(decided.status).toBe(400);
+  expect(decided.body.error.message).toMatch(/familjecentral är avvecklad/);
 });

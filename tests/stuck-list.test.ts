@@ -1,9 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read as the client sees them */
 // The stuck list on the real dev server with many open cases: answered from visibility,
 // longest wait first, filtered by unit, and an enhetschef sees only the own unit's part.
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
 import {
   CaseRefAttr,
   EscalationLevelAttr,
@@ -18,11 +17,11 @@ import { startApiHarness, type ApiHarness } from './support/api-harness';
 import { handoverContent } from './support/handover-content';
 
 let h: ApiHarness;
-before(async () => {
+beforeAll(async () => {
   // Anything waiting longer than two seconds counts as stuck, so that the test need not wait days.
   h = await startApiHarness({ stuckAfter: 'PT2S' });
 });
-after(async () => {
+afterAll(async () => {
   await h?.close();
 });
 
@@ -38,17 +37,17 @@ test(`${CASES} open cases: the stuck list holds exactly the unanswered handovers
   for (let i = 0; i < CASES; i++) {
     const caseRef = `FAST-${run}-${i}`;
     const opened = await call('POST', '/cases', { unit: 'mottagning' }, { caseRef, kind: 'barn', flags: quietFlags });
-    assert.equal(opened.status, 201, JSON.stringify(opened.body));
+    expect(opened).toMatchObject({ status: 201 });
     const to = receivers[i % receivers.length]!;
     const sent = await call('POST', `/cases/${caseRef}/overlamningar`, { unit: 'mottagning' }, { till: to, innehall: handoverContent() });
-    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+    expect(sent).toMatchObject({ status: 201 });
     // Every fourth handover is kvitterad at once: it is not stuck.
-    if (i % 4 === 0) {
-      const done = await call('POST', `/cases/${caseRef}/overlamningar/o1/svar`, { unit: to }, { typ: 'kvittera' });
-      assert.equal(done.status, 200, JSON.stringify(done.body));
-    } else {
+    if (i % 4 !== 0) {
       expected.set(sent.body.workflowId, to);
+      continue;
     }
+    const done = await call('POST', `/cases/${caseRef}/overlamningar/o1/svar`, { unit: to }, { typ: 'kvittera' });
+    expect(done).toMatchObject({ status: 200 });
   }
   await new Promise((resolve) => setTimeout(resolve, 2500));
 
@@ -59,41 +58,47 @@ test(`${CASES} open cases: the stuck list holds exactly the unanswered handovers
     if (mine(all.body.items).length === expected.size) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  assert.equal(all.status, 200, JSON.stringify(all.body));
+  expect(all).toMatchObject({ status: 200 });
   const items = mine(all.body.items);
-  assert.deepEqual(new Set(items.map((item: any) => item.workflowId)), new Set(expected.keys()), 'exactly the unanswered handovers');
+  // exactly the unanswered handovers
+  expect(new Set(items.map((item: any) => item.workflowId))).toStrictEqual(new Set(expected.keys()));
   const since = items.map((item: any) => item.waitingSince);
-  assert.deepEqual(since, [...since].sort(), 'longest wait first');
+  // longest wait first
+  expect(since).toStrictEqual([...since].sort());
   const first = items[0];
-  assert.equal(first.kind, 'overlamning');
-  assert.equal(first.waitingFor, 'kvittens');
-  assert.deepEqual(first.units, ['mottagning', expected.get(first.workflowId)]);
-  assert.match(first.summary, /^Överlämning o1 från mottagning till /);
-  assert.equal(first.escalationLevel, 0);
-  assert.equal(first.overdue, false, 'stuck by waiting time, not yet by deadline');
+  expect(first.kind).toBe('overlamning');
+  expect(first.waitingFor).toBe('kvittens');
+  expect(first.units).toStrictEqual(['mottagning', expected.get(first.workflowId)]);
+  expect(first.summary).toMatch(/^Överlämning o1 från mottagning till /);
+  expect(first.escalationLevel).toBe(0);
+  // stuck by waiting time, not yet by deadline
+  expect(first.overdue).toBe(false);
 
   const rvtChef = await call('GET', '/fastnat?limit=1000', { unit: 'rvt', role: 'enhetschef' });
-  assert.equal(rvtChef.status, 200);
+  expect(rvtChef.status).toBe(200);
   const rvtItems = mine(rvtChef.body.items);
-  assert.equal(rvtItems.length, [...expected.values()].filter((unit) => unit === 'rvt').length);
-  assert.ok(rvtItems.every((item: any) => item.waitingUnits.includes('rvt')), "only the unit's own part");
+  expect(rvtItems.length).toBe([...expected.values()].filter((unit) => unit === 'rvt').length);
+  // only the unit's own part
+  expect(rvtItems.every((item: any) => item.waitingUnits.includes('rvt'))).toBeTruthy();
 
   const otherUnit = await call('GET', '/fastnat?enhet=bou', { unit: 'rvt', role: 'enhetschef' });
-  assert.equal(otherUnit.status, 403, "an enhetschef cannot ask for another unit's stuck items");
-  assert.match(otherUnit.body.error.message, /bara sin egen enhets del/);
+  // an enhetschef cannot ask for another unit's stuck items
+  expect(otherUnit.status).toBe(403);
+  expect(otherUnit.body.error.message).toMatch(/bara sin egen enhets del/);
   const worker = await call('GET', '/fastnat', { unit: 'rvt' });
-  assert.equal(worker.status, 403);
+  expect(worker.status).toBe(403);
 
   const bouBySektorchef = await call('GET', '/fastnat?enhet=bou&limit=1000', { unit: 'ifo', role: 'sektorchef' });
-  assert.ok(mine(bouBySektorchef.body.items).every((item: any) => expected.get(item.workflowId) === 'bou'));
+  expect(mine(bouBySektorchef.body.items).every((item: any) => expected.get(item.workflowId) === 'bou')).toBeTruthy();
   const escalated = await call('GET', '/fastnat?niva=1', { unit: 'ifo', role: 'sektorchef' });
-  assert.equal(mine(escalated.body.items).length, 0, 'nothing has been escalated yet');
+  // nothing has been escalated yet
+  expect(mine(escalated.body.items).length).toBe(0);
   const limited = await call('GET', '/fastnat?limit=5', { unit: 'ifo', role: 'sektorchef' });
-  assert.equal(limited.body.items.length, 5);
-  assert.ok(limited.body.total >= expected.size);
+  expect(limited.body.items.length).toBe(5);
+  expect(limited.body.total).toBeGreaterThanOrEqual(expected.size);
   const badFilter = await call('GET', '/fastnat?typ=allt', { unit: 'ifo', role: 'sektorchef' });
-  assert.equal(badFilter.status, 400);
-  assert.equal(badFilter.body.error.fields[0].field, 'typ');
+  expect(badFilter.status).toBe(400);
+  expect(badFilter.body.error.fields[0].field).toBe('typ');
 });
 
 test('with more stuck items than asked for, exactly the longest waits come back, oldest first', async () => {
@@ -125,9 +130,10 @@ test('with more stuck items than asked for, exactly the longest waits come back,
     if (listed.body.total >= ages.length) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  assert.equal(listed.status, 200, JSON.stringify(listed.body));
-  assert.equal(listed.body.total, ages.length);
-  assert.deepEqual(listed.body.items.map((item: any) => item.caseRef), oldestFirst.slice(0, 7), 'the seven longest waits, oldest first');
-  assert.equal(listed.body.items[0].waitedHours, 40 * 24);
+  expect(listed).toMatchObject({ status: 200 });
+  expect(listed.body.total).toBe(ages.length);
+  // the seven longest waits, oldest first
+  expect(listed.body.items.map((item: any) => item.caseRef)).toStrictEqual(oldestFirst.slice(0, 7));
+  expect(listed.body.items[0].waitedHours).toBe(40 * 24);
   for (const i of ages.keys()) await h.env.client.workflow.getHandle(`arende-ALDER-${run}-${i}:overlamning-o1`).terminate();
 });

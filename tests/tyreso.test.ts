@@ -3,9 +3,8 @@
 // the Tyresö audit. A child case at mottagningen where the mother is exposed to violence gives a
 // handover to relationsvåldsteamet, a joint meeting, and a handover to resursenheten for Trappan
 // that cannot be sent without the violence field. No e-mail carries case data.
-import assert from 'node:assert/strict';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { after, before, test } from 'node:test';
 import type { HandoverContent } from '../domain/handover';
 import type { CaughtMail } from '../infra/mail-catcher';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
@@ -13,10 +12,10 @@ import { handoverContent } from './support/handover-content';
 import { keyOf } from './support/mail';
 
 let h: ApiHarness;
-before(async () => {
+beforeAll(async () => {
   h = await startApiHarness();
 });
-after(async () => {
+afterAll(async () => {
   await h?.close();
 });
 
@@ -37,14 +36,16 @@ const secrets = ['Trappan', 'arabiska', 'mamman', 'pappan', 'misshandel', 'FREDA
 test('the Tyresö family: handover to RVT, joint meeting, and Trappan only with the violence field', async () => {
   const caseRef = `TY-${randomUUID().slice(0, 8)}`;
   const opened = await call('POST', '/cases', mottagning, { caseRef, kind: 'barn', flags: { vald: 'ja', barnIHushallet: true, hedersrelaterat: false, skyddadeUppgifter: false } });
-  assert.equal(opened.status, 201, JSON.stringify(opened.body));
+  expect(opened).toMatchObject({ status: 201 });
   const duty = opened.body.openTasks.find((t: any) => t.key === 'overlamning');
-  assert.ok(duty, 'the facts call for a handover to RVT');
-  assert.equal(duty.unit, 'mottagning');
-  assert.equal(duty.target, 'rvt');
-  assert.equal(opened.body.meetings.length, 1, 'and for a joint meeting');
-  assert.deepEqual(opened.body.meetings[0].units, ['mottagning', 'rvt']);
-  assert.deepEqual(opened.body.involvedUnits, ['mottagning', 'rvt']);
+  // the facts call for a handover to RVT
+  expect(duty).toBeTruthy();
+  expect(duty.unit).toBe('mottagning');
+  expect(duty.target).toBe('rvt');
+  // and for a joint meeting
+  expect(opened.body.meetings.length).toBe(1);
+  expect(opened.body.meetings[0].units).toStrictEqual(['mottagning', 'rvt']);
+  expect(opened.body.involvedUnits).toStrictEqual(['mottagning', 'rvt']);
   await mailTo(caseRef, 'mottagning@exempel.se', (m) => /Överlämning till relationsvåldsteamet/.test(m.subject));
 
   // The handover to RVT: the family information is shown to RVT only after kvittens, and logged.
@@ -52,11 +53,13 @@ test('the Tyresö family: handover to RVT, joint meeting, and Trappan only with 
     till: 'rvt',
     innehall: handoverContent({ uppdrag: { beskrivning: 'Skyddsbedömning och stödsamtal för mamman', senast: day(7) } }),
   });
-  assert.equal(toRvt.status, 201, JSON.stringify(toRvt.body));
-  assert.equal(toRvt.body.innehall.vald, 'ja', 'the sender sees what it sent');
+  expect(toRvt).toMatchObject({ status: 201 });
+  // the sender sees what it sent
+  expect(toRvt.body.innehall.vald).toBe('ja');
   await mailTo(caseRef, 'rvt@exempel.se', (m) => /Överlämning att kvittera/.test(m.subject));
   const afterSend = await call('GET', `/cases/${caseRef}`, mottagning);
-  assert.equal(afterSend.body.openTasks.find((t: any) => t.key === 'overlamning'), undefined, 'the duty is done once the handover is sent');
+  // the duty is done once the handover is sent
+  expect(afterSend.body.openTasks.find((t: any) => t.key === 'overlamning')).toBeUndefined();
 
   let inbox: any[] = [];
   for (let i = 0; i < 50 && !inbox.some((t) => t.workflowId === toRvt.body.workflowId); i++) {
@@ -64,33 +67,38 @@ test('the Tyresö family: handover to RVT, joint meeting, and Trappan only with 
     inbox = (await call('GET', '/tasks', rvt)).body.tasks;
   }
   const kvittensTask = inbox.find((t) => t.workflowId === toRvt.body.workflowId);
-  assert.ok(kvittensTask, "the handover is in RVT's task list");
-  assert.equal(kvittensTask.title, 'Överlämning att kvittera');
-  assert.equal(kvittensTask.caseRef, caseRef);
+  // the handover is in RVT's task list
+  expect(kvittensTask).toBeTruthy();
+  expect(kvittensTask.title).toBe('Överlämning att kvittera');
+  expect(kvittensTask.caseRef).toBe(caseRef);
 
   const unseen = await call('GET', `/cases/${caseRef}/overlamningar/o2`, rvt);
-  assert.equal(unseen.status, 200);
-  assert.equal(unseen.body.innehall, undefined, 'no family information before kvittens');
-  assert.match(unseen.body.uppdrag.beskrivning, /Skyddsbedömning/, 'but what RVT is asked to do');
+  expect(unseen.status).toBe(200);
+  // no family information before kvittens
+  expect(unseen.body.innehall).toBeUndefined();
+  // but what RVT is asked to do
+  expect(unseen.body.uppdrag.beskrivning).toMatch(/Skyddsbedömning/);
   const kvitterad = await call('POST', `/cases/${caseRef}/overlamningar/o2/svar`, rvt, { typ: 'kvittera' });
-  assert.equal(kvitterad.status, 200, JSON.stringify(kvitterad.body));
-  assert.equal(kvitterad.body.innehall.vald, 'ja');
-  assert.equal(kvitterad.body.innehall.riskbedomning.instrument, 'FREDA');
+  expect(kvitterad).toMatchObject({ status: 200 });
+  expect(kvitterad.body.innehall.vald).toBe('ja');
+  expect(kvitterad.body.innehall.riskbedomning.instrument).toBe('FREDA');
   const log = await call('GET', `/cases/${caseRef}/overlamningar/o2/visningar`, { unit: 'rvt', role: 'enhetschef' });
-  assert.equal(log.status, 200);
-  assert.ok(log.body.visningar.some((v: any) => v.unit === 'rvt' && v.viewer === 'rvt-user'), 'the view is logged: who, unit, when');
-  assert.ok(log.body.visningar.every((v: any) => typeof v.viewedAt === 'string'));
-  assert.equal((await call('GET', `/cases/${caseRef}/overlamningar/o2/visningar`, rvt)).status, 403);
+  expect(log.status).toBe(200);
+  // the view is logged: who, unit, when
+  expect(log.body.visningar.some((v: any) => v.unit === 'rvt' && v.viewer === 'rvt-user')).toBeTruthy();
+  expect(log.body.visningar.every((v: any) => typeof v.viewedAt === 'string')).toBeTruthy();
+  expect((await call('GET', `/cases/${caseRef}/overlamningar/o2/visningar`, rvt)).status).toBe(403);
 
   // The joint meeting: booked, attended, held with a division of responsibility.
   const meetingUrl = `/cases/${caseRef}/moten/m1`;
   const noOutcome = await call('POST', `${meetingUrl}/atgarder`, mottagning, { typ: 'registrera_utfall', ansvar: [], nastaUppfoljning: day(30) });
-  assert.equal(noOutcome.status, 400, 'a meeting cannot be held without its outcome');
+  // a meeting cannot be held without its outcome
+  expect(noOutcome.status).toBe(400);
   const booked = await call('POST', `${meetingUrl}/atgarder`, mottagning, { typ: 'boka', tid: new Date(Date.now() + 2000).toISOString() });
-  assert.equal(booked.status, 200, JSON.stringify(booked.body));
+  expect(booked).toMatchObject({ status: 200 });
   await mailTo(caseRef, 'rvt@exempel.se', (m) => /Bekräfta deltagande/.test(m.subject));
   const attending = await call('POST', `${meetingUrl}/atgarder`, rvt, { typ: 'bekrafta_deltagande' });
-  assert.equal(attending.status, 200, JSON.stringify(attending.body));
+  expect(attending).toMatchObject({ status: 200 });
   await new Promise((resolve) => setTimeout(resolve, 2200));
   const held = await call('POST', `${meetingUrl}/atgarder`, mottagning, {
     typ: 'registrera_utfall',
@@ -100,46 +108,44 @@ test('the Tyresö family: handover to RVT, joint meeting, and Trappan only with 
     ],
     nastaUppfoljning: day(30),
   });
-  assert.equal(held.status, 200, JSON.stringify(held.body));
-  assert.equal(held.body.status, 'hallet');
-  assert.deepEqual(
-    held.body.tasks.filter((t: any) => t.status === 'open').map((t: any) => [t.key, t.unit]),
-    [
+  expect(held).toMatchObject({ status: 200 });
+  expect(held.body.status).toBe('hallet');
+  expect(held.body.tasks.filter((t: any) => t.status === 'open').map((t: any) => [t.key, t.unit])).toStrictEqual([
       ['motesuppgift', 'rvt'],
       ['motesuppgift', 'mottagning'],
       ['uppfoljning', 'mottagning'],
-    ],
-  );
+    ]);
   await mailTo(caseRef, 'rvt@exempel.se', (m) => /Uppgift enligt ansvarsfördelning/.test(m.subject));
 
   // Trappan at resursenheten: refused without the violence field, and nothing is sent.
   const withoutViolence: Partial<HandoverContent> = handoverContent({ uppdrag: { beskrivning: 'Krissamtal för barnen (Trappan)', insats: 'trappan', senast: day(21) } });
   delete withoutViolence.vald;
   const refused = await call('POST', `/cases/${caseRef}/overlamningar`, mottagning, { till: 'resursenhet', innehall: withoutViolence });
-  assert.equal(refused.status, 400);
-  assert.equal(refused.body.error.fields[0].field, 'innehall.vald');
-  assert.match(refused.body.error.fields[0].message, /våld är känt eller misstänkt/);
-  assert.equal((await call('GET', `/cases/${caseRef}`, mottagning)).body.handovers.length, 1, 'no handover was started');
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.fields[0].field).toBe('innehall.vald');
+  expect(refused.body.error.fields[0].message).toMatch(/våld är känt eller misstänkt/);
+  // no handover was started
+  expect((await call('GET', `/cases/${caseRef}`, mottagning)).body.handovers.length).toBe(1);
 
   const trappan = await call('POST', `/cases/${caseRef}/overlamningar`, mottagning, { till: 'resursenhet', innehall: { ...withoutViolence, vald: 'ja' } });
-  assert.equal(trappan.status, 201, JSON.stringify(trappan.body));
+  expect(trappan).toMatchObject({ status: 201 });
   await mailTo(caseRef, 'resursenhet@exempel.se', (m) => /Överlämning att kvittera/.test(m.subject));
   const taken = await call('POST', `/cases/${caseRef}/overlamningar/${trappan.body.id}/svar`, resursenhet, { typ: 'kvittera' });
-  assert.equal(taken.body.innehall.vald, 'ja', 'resursenheten knows of the violence before it starts');
+  // resursenheten knows of the violence before it starts
+  expect(taken.body.innehall.vald).toBe('ja');
 
   const final = await call('GET', `/cases/${caseRef}`, mottagning);
-  assert.deepEqual(
-    final.body.handovers.map((x: any) => [x.to, x.status]),
-    [
+  expect(final.body.handovers.map((x: any) => [x.to, x.status])).toStrictEqual([
       ['rvt', 'kvitterad'],
       ['resursenhet', 'kvitterad'],
-    ],
-  );
+    ]);
 
   const mails = mailsOf(caseRef);
-  assert.ok(mails.length >= 6, `expected the case's notices, got ${mails.length}`);
+  // the case's notices arrived
+  expect(mails.length).toBeGreaterThanOrEqual(6);
   for (const mail of mails) {
-    for (const secret of secrets) assert.ok(!`${mail.subject}\n${mail.text}`.includes(secret), `"${secret}" in ${mail.subject}`);
+    // nothing of the case in any e-mail
+    for (const secret of secrets) expect(`${mail.subject}\n${mail.text}`).not.toContain(secret);
   }
 });
 
@@ -147,62 +153,68 @@ test('an external partner confirms receipt once through its link, which shows no
   const caseRef = `TY-${randomUUID().slice(0, 8)}`;
   await call('POST', '/cases', mottagning, { caseRef, kind: 'barn', flags: { vald: 'nej', barnIHushallet: true, hedersrelaterat: false, skyddadeUppgifter: false } });
   const consent = await call('POST', `/cases/${caseRef}/actions`, mottagning, { type: 'samtycke', mottagare: ['kvinnojour'], omfattning: 'Skyddat boende för mamman och barnen', lamnat: day(0) });
-  assert.equal(consent.status, 200, JSON.stringify(consent.body));
+  expect(consent).toMatchObject({ status: 200 });
   const sent = await call('POST', `/cases/${caseRef}/overlamningar`, mottagning, { till: 'kvinnojour', innehall: handoverContent(), rattsligGrund: { typ: 'samtycke', samtyckeId: 's1' } });
-  assert.equal(sent.status, 201, JSON.stringify(sent.body));
-  assert.equal(sent.body.receiverKind, 'extern');
+  expect(sent).toMatchObject({ status: 201 });
+  expect(sent.body.receiverKind).toBe('extern');
   const mail = await mailTo(caseRef, 'kontakt@kvinnojouren.exempel.se');
-  assert.doesNotMatch(mail.text, new RegExp(caseRef), 'not even the case reference');
+  // not even the case reference
+  expect(mail.text).not.toMatch(new RegExp(caseRef));
   const link = /http:\/\/samverkan\.test(\/kvittens\/[A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
-  assert.ok(link, mail.text);
+  // the partner's mail holds its receipt link
+  expect(link).toBeTruthy();
 
   const pageView = await h.app.inject({ method: 'GET', url: link });
-  assert.equal(pageView.statusCode, 200);
-  assert.match(pageView.body, /Bekräfta mottagandet/);
-  assert.ok(!pageView.body.includes(caseRef));
-  assert.equal((await call('GET', `/cases/${caseRef}/overlamningar/${sent.body.id}`, mottagning)).body.status, 'skickad', 'opening the page changes nothing');
+  expect(pageView.statusCode).toBe(200);
+  expect(pageView.body).toMatch(/Bekräfta mottagandet/);
+  expect(pageView.body).not.toContain(caseRef);
+  // opening the page changes nothing
+  expect((await call('GET', `/cases/${caseRef}/overlamningar/${sent.body.id}`, mottagning)).body.status).toBe('skickad');
 
   const confirmed = await h.app.inject({ method: 'POST', url: link });
-  assert.equal(confirmed.statusCode, 200, confirmed.body);
-  assert.match(confirmed.body, /Mottagandet är bekräftat/);
-  assert.equal((await call('GET', `/cases/${caseRef}/overlamningar/${sent.body.id}`, mottagning)).body.status, 'kvitterad');
+  expect({ status: confirmed.statusCode, body: confirmed.body }).toMatchObject({ status: 200 });
+  expect(confirmed.body).toMatch(/Mottagandet är bekräftat/);
+  expect((await call('GET', `/cases/${caseRef}/overlamningar/${sent.body.id}`, mottagning)).body.status).toBe('kvitterad');
   const again = await h.app.inject({ method: 'POST', url: link });
-  assert.equal(again.statusCode, 410, 'single use');
-  assert.match(again.body, /redan använts/);
+  // single use
+  expect(again.statusCode).toBe(410);
+  expect(again.body).toMatch(/redan använts/);
   const forged = await h.app.inject({ method: 'POST', url: '/kvittens/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' });
-  assert.equal(forged.statusCode, 410);
-  assert.match(forged.body, /okänd/);
+  expect(forged.statusCode).toBe(410);
+  expect(forged.body).toMatch(/okänd/);
 });
 
 test('a dispute through the API: raised by a unit in the case, decided by the sektorchef only, recorded on the case', async () => {
   const caseRef = `TY-${randomUUID().slice(0, 8)}`;
   await call('POST', '/cases', mottagning, { caseRef, kind: 'barn', flags: { vald: 'nej', barnIHushallet: true, hedersrelaterat: false, skyddadeUppgifter: false } });
   const sent = await call('POST', `/cases/${caseRef}/overlamningar`, mottagning, { till: 'resursenhet', innehall: handoverContent() });
-  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+  expect(sent).toMatchObject({ status: 201 });
 
   const outsider = await call('POST', `/cases/${caseRef}/tvister`, { unit: 'familjevard' }, { foremal: { typ: 'overlamning', id: sent.body.id }, skal: 'Vi håller inte med om uppdraget' });
-  assert.equal(outsider.status, 404, 'a unit outside the case does not learn of it');
+  // a unit outside the case does not learn of it
+  expect(outsider.status).toBe(404);
   const unknown = await call('POST', `/cases/${caseRef}/tvister`, resursenhet, { foremal: { typ: 'insats', id: 'i9' }, skal: 'Insatsen passar inte familjen' });
-  assert.equal(unknown.status, 400);
-  assert.equal(unknown.body.error.fields[0].field, 'foremal.id');
+  expect(unknown.status).toBe(400);
+  expect(unknown.body.error.fields[0].field).toBe('foremal.id');
 
   const raised = await call('POST', `/cases/${caseRef}/tvister`, resursenhet, { foremal: { typ: 'overlamning', id: sent.body.id }, skal: 'Familjen behöver skyddsplanering innan krissamtal' });
-  assert.equal(raised.status, 201, JSON.stringify(raised.body));
-  assert.equal(raised.body.status, 'vantar_beslut');
+  expect(raised).toMatchObject({ status: 201 });
+  expect(raised.body.status).toBe('vantar_beslut');
   const twice = await call('POST', `/cases/${caseRef}/tvister`, mottagning, { foremal: { typ: 'overlamning', id: sent.body.id }, skal: 'Samma fråga från andra hållet' });
-  assert.equal(twice.status, 409, 'one open dispute per subject');
+  // one open dispute per subject
+  expect(twice.status).toBe(409);
 
   const byChef = await call('POST', `/cases/${caseRef}/tvister/${raised.body.id}/beslut`, { unit: 'mottagning', role: 'enhetschef' }, { beslut: 'Mottagningen bestämmer själv' });
-  assert.equal(byChef.status, 403);
+  expect(byChef.status).toBe(403);
   const decided = await call('POST', `/cases/${caseRef}/tvister/${raised.body.id}/beslut`, { unit: 'ifo', role: 'sektorchef' }, { beslut: 'RVT gör skyddsplaneringen först', ansvarigEnhet: 'rvt' });
-  assert.equal(decided.status, 200, JSON.stringify(decided.body));
-  assert.equal(decided.body.decision.by, 'ifo-user');
+  expect(decided).toMatchObject({ status: 200 });
+  expect(decided.body.decision.by).toBe('ifo-user');
   let view: any;
   for (let i = 0; i < 50; i++) {
     view = (await call('GET', `/cases/${caseRef}`, mottagning)).body;
     if (view.disputes[0]?.status === 'avgjord') break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  assert.equal(view.disputes[0].decision.text, 'RVT gör skyddsplaneringen först');
-  assert.equal((await call('GET', `/cases/${caseRef}/tvister/${raised.body.id}`, resursenhet)).body.status, 'avgjord');
+  expect(view.disputes[0].decision.text).toBe('RVT gör skyddsplaneringen först');
+  expect((await call('GET', `/cases/${caseRef}/tvister/${raised.body.id}`, resursenhet)).body.status).toBe('avgjord');
 });
