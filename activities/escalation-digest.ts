@@ -3,7 +3,7 @@
 // queued. A retried activity queues or sends nothing twice.
 import { DateTime } from 'luxon';
 import type { Pool } from 'pg';
-import { isSwedishWorkingDay } from './working-days';
+import { isSwedishWorkingDay } from '../infra/calendar';
 
 export interface DigestGroup {
   /** `<period>/<recipient>`: the key of that recipient's digest for the period. */

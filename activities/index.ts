@@ -5,11 +5,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import { findUnit, SECTOR_UNIT, type Organisation, type OrganisationSource } from '../domain/organisation';
 import type { EscalationTarget } from '../domain/rules';
-import { planDeadline, type DeadlinePlan, type PlanDeadlineInput } from './deadline-planning';
+import { localDate, planDeadline, type DeadlinePlan, type PlanDeadlineInput } from '../infra/calendar';
+import type { ReceiptLinks } from '../infra/receipt-link-store';
 import type { NotificationLedger } from './notification-ledger';
 import { composeDigest, nextDigestMoment, type DigestQueue } from './escalation-digest';
 import { composeDigestLine, composeNotification, type NotificationInput } from './notification-message';
-import type { ReceiptLinks } from './receipt-links';
 
 export interface ActivityDependencies {
   mailer: Transporter;
@@ -38,6 +38,11 @@ export function messageIdFor(key: string): string {
 
 export function createActivities(deps: ActivityDependencies) {
   return {
+    /**
+     * A deadline rule turned into moments (due, reminders, escalations) by the calendar. An
+     * activity, so that holiday data and time-zone rules can change with a library upgrade
+     * without making recorded histories non-deterministic: its result is in the history.
+     */
     async planDeadline(input: PlanDeadlineInput): Promise<DeadlinePlan> {
       return planDeadline(input);
     },
@@ -68,6 +73,14 @@ export function createActivities(deps: ActivityDependencies) {
       await deps.mailer.sendMail({ from: deps.mailFrom, to: recipient, subject, text, messageId, headers: { 'X-Samverkan-Key': input.key } });
       await deps.ledger.recordSent({ key: input.key, messageId, recipient, subject });
       return { messageId, recipient, duplicate: false };
+    },
+
+    /**
+     * The date (YYYY-MM-DD) of a moment where the units work: what "today" means for a date they
+     * give. The moment is the workflow's own clock; the time zone's calendar is the activity's.
+     */
+    async localDate(input: { at: string; timeZone: string }): Promise<string> {
+      return localDate(input.at, input.timeZone);
     },
 
     async nextDigestMoment(input: { after: string; at: string }): Promise<string> {

@@ -1,14 +1,16 @@
 // Builds the HTTP API: Fastify with zod schemas, an OpenAPI document, bearer-JWT
-// authentication on every case route. Built by a factory so tests can inject requests.
+// authentication on every case route and the routes' role checks after it. Built by a factory
+// so tests can inject requests.
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Client } from '@temporalio/client';
-import type { ReceiptLinks } from '../activities/receipt-links';
+import type { ReceiptLinks } from '../infra/receipt-link-store';
 import type { Authenticator, Caller } from './auth';
 import type { CaseService } from './case-service';
 import type { CollaborationService } from './collaboration-service';
 import { errorHandler } from './errors';
+import { checkRole } from './roles';
 import { caseRoutes } from './routes/cases';
 import { collaborationRoutes } from './routes/collaboration';
 import { receiptRoutes } from './routes/receipts';
@@ -61,6 +63,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     authenticated.addHook('onRequest', async (request) => {
       request.caller = await deps.auth.authenticate(request.headers.authorization);
     });
+    authenticated.addHook('preHandler', checkRole);
     await authenticated.register(caseRoutes(deps.cases));
     await authenticated.register(collaborationRoutes(deps.collaboration));
     await authenticated.register(stuckRoutes(deps.stuck));

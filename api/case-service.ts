@@ -17,7 +17,8 @@ import type { caseWorkflow } from '../workflows/case-workflow';
 import { canSeeCase, unitsInView } from './access';
 import { requireActiveUnit } from './active-unit';
 import type { Caller } from './auth';
-import { ApiError, fromCaseUpdate, fromTemporal, notFound } from './errors';
+import { ApiError, forbidden, fromCaseUpdate, fromTemporal, notFound } from './errors';
+import type { TaskItem } from './schemas/cases';
 
 export interface CaseServiceOptions {
   client: Client;
@@ -25,18 +26,6 @@ export interface CaseServiceOptions {
   organisation: OrganisationSource;
   /** The rules a new case starts under: the current version. */
   rules: () => Promise<Rules>;
-}
-
-export interface TaskItem {
-  caseRef: string;
-  /** The case, or the handover, meeting or dispute the task belongs to. */
-  workflowId: string;
-  taskId: string;
-  title: string;
-  unit: string;
-  dueAt: string;
-  escalationLevel: number;
-  overdue: boolean;
 }
 
 export function createCaseService(options: CaseServiceOptions) {
@@ -59,13 +48,14 @@ export function createCaseService(options: CaseServiceOptions) {
   return {
     read,
 
-    /** Opens a case; the same reference again answers with the case that exists. */
+    /**
+     * Opens a case; the same reference again answers with the case that exists. The route admits
+     * handläggare and enhetschefer; here: only those of the unit the rules give the first step.
+     */
     async open(caller: Caller, request: OpenCaseRequest): Promise<{ created: boolean; view: CaseView }> {
       const rules = await options.rules();
       const receivingUnit = rules.deadlines[firstDeadlineKey[request.kind]]!.owner;
-      if ((caller.role !== 'handlaggare' && caller.role !== 'enhetschef') || caller.unit !== receivingUnit) {
-        throw new ApiError(403, 'EJ_BEHORIG', `Ärenden av typen ${request.kind} öppnas av enheten ${receivingUnit}`);
-      }
+      if (caller.unit !== receivingUnit) throw forbidden(`Ärenden av typen ${request.kind} öppnas av enheten ${receivingUnit}`);
       const now = Date.now();
       if (request.receivedAt && Date.parse(request.receivedAt) > now + 5 * 60_000) {
         throw new ApiError(400, 'OGILTIG_UPPGIFT', 'Ankomsttiden kan inte ligga i framtiden', [

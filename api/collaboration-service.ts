@@ -2,9 +2,8 @@
 // so that whoever may not see the case gets 404; the family information in a handover is
 // shown only to the sender and to a receiver that has kvitterat, and every view is logged.
 import type { Client } from '@temporalio/client';
-import type pg from 'pg';
 import { childWorkflowId, caseWorkflowId, type CaseView } from '../domain/case';
-import type { DecideDisputeRequestSchema, DisputeView, RaiseDisputeRequest } from '../domain/dispute';
+import type { DisputeView, RaiseDisputeRequest } from '../domain/dispute';
 import type { HandoverRequest, HandoverResponse, HandoverView } from '../domain/handover';
 import type { MeetingAction, MeetingView } from '../domain/meeting';
 import {
@@ -18,30 +17,25 @@ import {
   startHandoverUpdate,
 } from '../domain/messages';
 import type { OrganisationSource } from '../domain/organisation';
-import type { z } from '../domain/zod';
+import type { HandoverViewLog } from '../infra/handover-view-log';
 import type { Caller } from './auth';
 import type { CaseService } from './case-service';
 import { requireActiveUnit } from './active-unit';
 import { ApiError, fromCaseUpdate, fromTemporal } from './errors';
+import { refused } from './roles';
+import type { DecideDisputeRequest, ViewLogEntry } from './schemas/collaboration';
 
 export interface CollaborationServiceOptions {
   client: Client;
   cases: CaseService;
   organisation: OrganisationSource;
-  pool: pg.Pool;
-}
-
-export interface ViewLogEntry {
-  viewer: string;
-  unit: string;
-  role: string;
-  viewedAt: string;
+  viewLog: HandoverViewLog;
 }
 
 const childNotFound = () => new ApiError(404, 'HITTADES_INTE', 'Finns inte i ärendet, eller så saknar du behörighet');
 
 export function createCollaborationService(options: CollaborationServiceOptions) {
-  const { client, cases, organisation, pool } = options;
+  const { client, cases, organisation, viewLog } = options;
 
   const temporal = async <T>(call: () => Promise<T>, map: (error: unknown) => ApiError | undefined = fromTemporal): Promise<T> => {
     try {
@@ -64,7 +58,7 @@ export function createCollaborationService(options: CollaborationServiceOptions)
     const { innehall, ...rest } = view;
     const mayRead = caller.unit === view.from || (caller.unit === view.to && view.status === 'kvitterad');
     if (!mayRead || !innehall) return rest;
-    await pool.query('INSERT INTO handover_view_log (handover_workflow_id, viewer, unit, role) VALUES ($1, $2, $3, $4)', [view.workflowId, caller.sub, caller.unit, caller.role]);
+    await viewLog.record({ handoverWorkflowId: view.workflowId, viewer: caller.sub, unit: caller.unit, role: caller.role });
     return { ...rest, innehall };
   }
 
@@ -92,17 +86,13 @@ export function createCollaborationService(options: CollaborationServiceOptions)
       return shown(caller, view);
     },
 
-    /** Who has seen a handover's family information: for its units' managers and the samordnare. */
+    /** Who has seen a handover's family information: for its units' managers, the sektorchef and the samordnare. */
     async handoverViews(caller: Caller, caseRef: string, id: string): Promise<ViewLogEntry[]> {
       const handle = await childOf(caller, caseRef, 'overlamning', id);
       const view = await temporal(() => handle.query(handoverViewQuery));
-      const manager = (caller.role === 'enhetschef' && (caller.unit === view.from || caller.unit === view.to)) || caller.role === 'sektorchef' || caller.role === 'samordnare';
-      if (!manager) throw new ApiError(403, 'EJ_BEHORIG', 'Visningsloggen läses av enhetschefer, sektorchef och samordnare');
-      const rows = await pool.query<{ viewer: string; unit: string; role: string; viewed_at: Date }>(
-        'SELECT viewer, unit, role, viewed_at FROM handover_view_log WHERE handover_workflow_id = $1 ORDER BY viewed_at',
-        [view.workflowId],
-      );
-      return rows.rows.map((r) => ({ viewer: r.viewer, unit: r.unit, role: r.role, viewedAt: r.viewed_at.toISOString() }));
+      // An enhetschef only of the sending or the receiving unit.
+      if (caller.role === 'enhetschef' && caller.unit !== view.from && caller.unit !== view.to) throw refused('viewLog');
+      return viewLog.list(view.workflowId);
     },
 
     async readMeeting(caller: Caller, caseRef: string, id: string): Promise<MeetingView> {
@@ -130,12 +120,11 @@ export function createCollaborationService(options: CollaborationServiceOptions)
       return temporal(() => handle.query(disputeViewQuery));
     },
 
-    async decideDispute(caller: Caller, caseRef: string, id: string, decision: z.infer<typeof DecideDisputeRequestSchema>): Promise<DisputeView> {
+    /** The route admits only a sektorchef; here: the chef of the sector, not of another unit. */
+    async decideDispute(caller: Caller, caseRef: string, id: string, decision: DecideDisputeRequest): Promise<DisputeView> {
       const handle = await childOf(caller, caseRef, 'tvist', id);
       const org = await organisation();
-      if (caller.role !== 'sektorchef' || caller.unit !== org.sector.id) {
-        throw new ApiError(403, 'EJ_BEHORIG', 'Tvister mellan enheter avgörs av sektorchefen');
-      }
+      if (caller.unit !== org.sector.id) throw refused('decideDispute');
       if (decision.ansvarigEnhet) requireActiveUnit(org, 'ansvarigEnhet', decision.ansvarigEnhet);
       return temporal(() => handle.executeUpdate(decideDisputeUpdate, { args: [{ actor: caller, ...decision }] }));
     },

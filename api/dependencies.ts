@@ -1,9 +1,10 @@
-// The API's services, built from one Temporal client, the database and the configuration:
-// `npm start`, the standalone API and the tests build them the same way.
+// The API's services, built from one Temporal client, the database's stores (infra/) and the
+// configuration: `npm start`, the standalone API and the tests build them the same way.
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
-import { createPgReceiptLinks } from '../activities/receipt-links';
 import type { AppConfig } from '../config/env';
+import { createPgHandoverViewLog } from '../infra/handover-view-log';
+import { createPgReceiptLinks } from '../infra/receipt-link-store';
 import type { RuleStore } from '../infra/rule-store';
 import type { AppDependencies } from './app';
 import { createAuthenticator } from './auth';
@@ -26,7 +27,7 @@ export function apiDependencies({ client, pool, config, ruleStore }: ApiDependen
   const cases = createCaseService({ client, taskQueue: config.temporal.taskQueue, organisation, rules });
   return {
     cases,
-    collaboration: createCollaborationService({ client, cases, organisation, pool }),
+    collaboration: createCollaborationService({ client, cases, organisation, viewLog: createPgHandoverViewLog(pool) }),
     stuck: createStuckList({ client, organisation, stuckAfter: config.stuckAfter }),
     rules: createRuleService({ client, store: ruleStore }),
     receipts: { client, links: createPgReceiptLinks(pool, config.receiptSecret) },

@@ -24,6 +24,9 @@ export class ApiError extends Error {
 
 export const notFound = () => new ApiError(404, 'HITTADES_INTE', 'Ärendet finns inte eller så saknar du behörighet till det');
 
+/** A refusal: the caller is known but may not do this. */
+export const forbidden = (message: string) => new ApiError(403, 'EJ_BEHORIG', message);
+
 const caseClosed = () => new ApiError(409, 'FEL_FAS', 'Ärendet är avslutat och kan inte ändras');
 
 /**

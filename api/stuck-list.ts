@@ -15,29 +15,9 @@ import {
   WaitingUnitsAttr,
 } from '../domain/search-attributes';
 import type { Caller } from './auth';
-import { ApiError } from './errors';
-
-export interface StuckItem {
-  caseRef: string;
-  kind: ChildKind;
-  workflowId: string;
-  summary: string;
-  units: string[];
-  waitingFor: string;
-  waitingUnits: string[];
-  waitingSince: string;
-  dueAt: string | null;
-  overdue: boolean;
-  escalationLevel: number;
-  waitedHours: number;
-}
-
-export interface StuckFilter {
-  enhet?: string | undefined;
-  niva?: number | undefined;
-  typ?: ChildKind | undefined;
-  limit: number;
-}
+import { forbidden } from './errors';
+import { refused } from './roles';
+import type { StuckFilter, StuckItem, StuckListResult } from './schemas/stuck-list';
 
 const HOUR = 3_600_000;
 const quoted = (value: string) => `'${value.replaceAll("'", '')}'`;
@@ -46,16 +26,18 @@ export function createStuckList(options: { client: Client; organisation: Organis
   const { client, organisation } = options;
   const threshold = Duration.fromISO(options.stuckAfter).as('milliseconds');
 
-  /** The units whose part of the list a caller sees; undefined: all of it. */
+  /**
+   * The units whose part of the list a caller sees; undefined: all of it. The route admits
+   * enhetschefer, sektorchef and samordnare; here: an enhetschef sees only the own unit's part,
+   * and a sektorchef all of it only as the chef of the sector.
+   */
   async function scope(caller: Caller, enhet?: string): Promise<string[] | undefined> {
-    if ((caller.role === 'sektorchef' && caller.unit === (await organisation()).sector.id) || caller.role === 'samordnare') {
-      return enhet ? [enhet] : undefined;
-    }
     if (caller.role === 'enhetschef') {
-      if (enhet && enhet !== caller.unit) throw new ApiError(403, 'EJ_BEHORIG', `En enhetschef ser bara sin egen enhets del (${caller.unit})`);
+      if (enhet && enhet !== caller.unit) throw forbidden(`En enhetschef ser bara sin egen enhets del (${caller.unit})`);
       return [caller.unit];
     }
-    throw new ApiError(403, 'EJ_BEHORIG', 'Listan över fastnade ärenden är till för enhetschefer, sektorchef och samordnare');
+    if (caller.role === 'sektorchef' && caller.unit !== (await organisation()).sector.id) throw refused('stuckList');
+    return enhet ? [enhet] : undefined;
   }
 
   const countOf = async (query: string) => (await client.workflow.count(query)).count;
@@ -83,7 +65,7 @@ export function createStuckList(options: { client: Client; organisation: Organis
   }
 
   return {
-    async list(caller: Caller, filter: StuckFilter): Promise<{ items: StuckItem[]; total: number }> {
+    async list(caller: Caller, filter: StuckFilter): Promise<StuckListResult> {
       const units = await scope(caller, filter.enhet);
       const now = Date.now();
       const conditions = [

@@ -2,7 +2,8 @@
 // the rules, the phase, and who must do what by when. No names, no journal text.
 import { ConsentSchema, DisputeSummarySchema, HandoverSummarySchema, MeetingSummarySchema } from './child-status';
 import { CaseKind, RiskInstrument, ValdAnswer } from './facts';
-import { Counting, DeadlineKey, EscalationTarget, LegalSourceSchema, RulesSchema } from './rules';
+import { phases } from './lifecycle';
+import { Counting, DeadlineKey, EscalationTarget, LegalSourceSchema, type Rules } from './rules';
 import { isoTimestamp, slug, z } from './zod';
 
 export { CaseKind };
@@ -31,15 +32,7 @@ export const CaseFlagsSchema = z.object({
 });
 export type CaseFlags = z.infer<typeof CaseFlagsSchema>;
 
-export const Phase = z.enum([
-  'skyddsbedomning',
-  'forhandsbedomning',
-  'riskbedomning',
-  'erbjudande',
-  'utredning',
-  'insatser',
-  'avslutad',
-]);
+export const Phase = z.enum(phases);
 export type Phase = z.infer<typeof Phase>;
 
 export const ActorSchema = z.object({
@@ -59,17 +52,18 @@ export const OpenCaseRequestSchema = z.object({
 });
 export type OpenCaseRequest = z.infer<typeof OpenCaseRequestSchema>;
 
-export const CaseWorkflowInputSchema = z.object({
-  caseRef: CaseRef,
-  kind: CaseKind,
-  receivedAt: isoTimestamp,
-  flags: CaseFlagsSchema,
-  openedBy: ActorSchema,
-  rules: RulesSchema,
-  /** Continue-as-new after this many history events (Temporal also suggests it on its own). */
-  historyLimit: z.int().min(100).default(5000),
-});
-export type CaseWorkflowInput = z.input<typeof CaseWorkflowInputSchema>;
+/** What a case workflow starts with; the API builds it from a parsed request and the current rules. */
+export interface CaseWorkflowInput {
+  caseRef: string;
+  kind: CaseKind;
+  receivedAt: string;
+  flags: CaseFlags;
+  openedBy: Actor;
+  /** The current rules version, complete (histories recorded before some parts existed lack them). */
+  rules: Rules;
+  /** Continue-as-new after this many history events (Temporal also suggests it on its own). Default 5000. */
+  historyLimit?: number;
+}
 
 // ---- Actions: every change to a case arrives as one of these, through one Update. ----
 
@@ -103,8 +97,11 @@ export const CaseActionSchema = z.discriminatedUnion('type', [
 export type CaseAction = z.infer<typeof CaseActionSchema>;
 export type CaseActionType = CaseAction['type'];
 
-export const ActionRequestSchema = z.object({ actor: ActorSchema, action: CaseActionSchema });
-export type ActionRequest = z.infer<typeof ActionRequestSchema>;
+/** The performAction Update's argument: the action, parsed by the API, and who asks. */
+export interface ActionRequest {
+  actor: Actor;
+  action: CaseAction;
+}
 
 // ---- State, as queries return it ----
 
@@ -216,56 +213,4 @@ export interface MemoTask {
 export const CaseViewSchema = CaseStateSchema.extend({ openTasks: z.array(DeadlineSchema), overdue: z.boolean() });
 export type CaseView = z.infer<typeof CaseViewSchema>;
 
-/** Which actions each phase allows; the validator refuses the others with a Swedish message. */
-export const phaseActions: Record<Phase, CaseActionType[]> = {
-  skyddsbedomning: ['skyddsbedomning'],
-  forhandsbedomning: ['forhandsbedomning'],
-  riskbedomning: ['riskbedomning'],
-  erbjudande: ['erbjudande'],
-  utredning: ['forlang_utredning', 'avsluta_utredning'],
-  insatser: ['besluta_insats', 'uppfoljning', 'avsluta_insats', 'avsluta_arende', 'erbjudande'],
-  avslutad: [],
-};
-
-export const phaseLabels: Record<Phase, string> = {
-  skyddsbedomning: 'skyddsbedömning',
-  forhandsbedomning: 'förhandsbedömning',
-  riskbedomning: 'skydds- och riskbedömning',
-  erbjudande: 'erbjudande om stöd',
-  utredning: 'utredning',
-  insatser: 'insatser och uppföljning',
-  avslutad: 'avslutat',
-};
-
-export const actionLabels: Record<CaseActionType, string> = {
-  skyddsbedomning: 'registrera skyddsbedömning',
-  forhandsbedomning: 'besluta efter förhandsbedömning',
-  riskbedomning: 'registrera risk- och skyddsbedömning',
-  erbjudande: 'registrera erbjudande till våldsutövare',
-  forlang_utredning: 'förlänga utredningen',
-  avsluta_utredning: 'avsluta utredningen',
-  besluta_insats: 'besluta om insats',
-  uppfoljning: 'registrera uppföljning',
-  avsluta_insats: 'avsluta insats',
-  avsluta_arende: 'avsluta ärendet',
-  samtycke: 'registrera samtycke',
-  aterkalla_samtycke: 'registrera återkallat samtycke',
-};
-
-/** Actions any involved unit may take in any open phase. */
-export const caseWideActions: CaseActionType[] = ['samtycke', 'aterkalla_samtycke'];
-
-/** Key of one planned notification of a deadline; a new due moment (revision) gets new keys. */
-export function alertKey(deadline: Pick<Deadline, 'id' | 'revision'>, alert: Pick<Deadline['alerts'][number], 'kind' | 'index'>): string {
-  return `${deadline.id}.r${deadline.revision}.${alert.kind}${alert.index}`;
-}
-
-/** Workflow id of a case: one per case reference, so the same case cannot be started twice. */
-export function caseWorkflowId(caseRef: string): string {
-  return `arende-${caseRef}`;
-}
-
-/** Workflow id of a case's child (handover, meeting, dispute): the case id, a colon, the child. */
-export function childWorkflowId(caseRef: string, kind: 'overlamning' | 'planeringsmote' | 'tvist', id: string): string {
-  return `${caseWorkflowId(caseRef)}:${kind}-${id}`;
-}
+export { alertKey, caseWorkflowId, childWorkflowId } from './ids';

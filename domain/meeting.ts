@@ -1,28 +1,31 @@
 // A gemensamt planeringsmöte: booked, attended by every required unit, and held only with a
 // recorded division of responsibility that becomes tracked tasks.
-import { ActorSchema, CaseRef, DeadlineSchema } from './case';
+import { DeadlineSchema, type Actor } from './case';
 import { MeetingStatus } from './child-status';
-import { LegalSourceSchema, RulesSchema, TimingSchema } from './rules';
+import type { ClockRules, LegalSource, Rules, Timing } from './rules';
 import { isoTimestamp, slug, z } from './zod';
 
 const date = z.iso.date({ message: 'Ogiltigt datum (ÅÅÅÅ-MM-DD)' });
 
-export const MeetingWorkflowInputSchema = z.object({
-  caseRef: CaseRef,
-  meetingId: z.string(),
-  parentWorkflowId: z.string(),
-  title: z.string(),
-  trigger: z.string(),
-  units: z.array(slug).min(2),
-  organiser: slug,
+/** The rules a meeting uses: its own clocks and the case's defaults for reminders and escalation. */
+export type MeetingRules = ClockRules & Pick<Rules, 'meetings'>;
+
+export interface MeetingWorkflowInput {
+  caseRef: string;
+  meetingId: string;
+  parentWorkflowId: string;
+  title: string;
+  trigger: string;
+  units: string[];
+  organiser: string;
   /** The meeting is to be held within this time of `startAt`. */
-  startAt: isoTimestamp,
-  timing: TimingSchema,
-  legal: LegalSourceSchema,
-  rules: RulesSchema,
-  protectedCase: z.boolean(),
-});
-export type MeetingWorkflowInput = z.input<typeof MeetingWorkflowInputSchema>;
+  startAt: string;
+  timing: Timing;
+  legal: LegalSource;
+  /** Meetings started before the slice was introduced hold the whole rule set: a superset. */
+  rules: MeetingRules;
+  protectedCase: boolean;
+}
 
 export const ResponsibilitySchema = z.object({
   enhet: slug,
@@ -43,8 +46,10 @@ export const MeetingActionSchema = z.discriminatedUnion('typ', [
 ]);
 export type MeetingAction = z.infer<typeof MeetingActionSchema>;
 
-export const MeetingActionRequestSchema = z.object({ actor: ActorSchema, action: MeetingActionSchema });
-export type MeetingActionRequest = z.infer<typeof MeetingActionRequestSchema>;
+export interface MeetingActionRequest {
+  actor: Actor;
+  action: MeetingAction;
+}
 
 export const MeetingViewSchema = z.object({
   id: z.string(),

@@ -46,8 +46,7 @@ export const OrganisationSchema = z
   });
 export type Organisation = z.infer<typeof OrganisationSchema>;
 
-/** The unit id under which a dispute waits for the sektorchef: the sector itself. */
-export const SECTOR_UNIT = 'sektor';
+export { SECTOR_UNIT } from './ids';
 
 export function findUnit(org: Organisation, unitId: string): Unit | undefined {
   return org.units.find((unit) => unit.id === unitId);

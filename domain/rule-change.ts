@@ -1,18 +1,18 @@
 // What moving a running case to another rules version changes: pure, so that the case workflow
 // (which then plans and applies it) and the dry run (which only shows it) agree.
-import { ActorSchema, type CaseState, type Deadline } from './case';
+import type { Actor, CaseState, Deadline } from './case';
+import { isDeadlineKey } from './lifecycle';
 import { evaluateRules } from './rule-evaluation';
-import { DeadlineKey, escalationChain, reminderOffsets, RulesSchema, type EscalationStep, type HandoverTrigger, type MeetingTrigger, type Rules } from './rules';
-import { ChangeReason } from './rule-set';
-import { z } from './zod';
+import { escalationChain, reminderOffsets } from './rule-timing';
+import type { EscalationStep, HandoverTrigger, MeetingTrigger, Rules } from './rules';
 
-/** The samordnare moves a case to a newer version, with a reason that is kept on the case. */
-export const ChangeRulesSchema = z.object({
-  actor: ActorSchema,
-  rules: RulesSchema,
-  reason: ChangeReason,
-});
-export type ChangeRules = z.infer<typeof ChangeRulesSchema>;
+/** The changeRules Update's argument: the samordnare moves a case to a newer, complete version. */
+export interface ChangeRules {
+  actor: Actor;
+  rules: Rules;
+  /** Why, kept on the case (parsed by the API: 5–1000 characters). */
+  reason: string;
+}
 
 /** An open deadline planned again under the new version, from the moment it started. */
 export interface Replan {
@@ -40,8 +40,7 @@ type Timed = { title: string; duration: string; counting: Deadline['counting']; 
 
 /** The rule that governs an open deadline under a version, if it has one. */
 function ruleOf(deadline: Deadline, state: CaseState, rules: Rules): Timed | undefined {
-  const key = DeadlineKey.safeParse(deadline.key);
-  if (key.success) return rules.deadlines[key.data];
+  if (isDeadlineKey(deadline.key)) return rules.deadlines[deadline.key];
   if (deadline.key === 'uppfoljning' && deadline.insatsId) {
     const insats = state.insatser.find((i) => i.id === deadline.insatsId);
     const rule = insats ? rules.followUps[insats.kind] : undefined;

@@ -3,13 +3,28 @@
 // names exists and is active, that escalation chains only climb, that reminders fall inside
 // their deadline, that meetings bring two units together, that partners' grounds exist.
 import { OrganisationSchema, SECTOR_UNIT, type Organisation } from './organisation';
-import { RulesSchema, type EscalationStep, type Rules } from './rules';
+import { defaultRules } from './default-rules';
+import { DisputeRulesSchema, HandoverRulesSchema, MeetingRulesSchema, RulesSchema, TriggerSchema, type EscalationStep, type Rules } from './rules';
 import { describeIssues, z } from './zod';
+
+/**
+ * What a samordnare may send: parts left out are filled from today's default rule set, once,
+ * when the version is written. A stored version is complete, so code defaults never reach a case.
+ */
+export const RulesDraftSchema = RulesSchema.extend({
+  escalationDigest: z.boolean().default(false),
+  triggers: z.array(TriggerSchema).default([]),
+  handovers: HandoverRulesSchema.extend({ partnerGrounds: HandoverRulesSchema.shape.partnerGrounds.default({}) }).default(() => defaultRules.handovers),
+  meetings: MeetingRulesSchema.default(() => defaultRules.meetings),
+  disputes: DisputeRulesSchema.default(() => defaultRules.disputes),
+});
+export type RulesDraftInput = z.input<typeof RulesDraftSchema>;
 
 /** What the samordnare sends: the version number is given by the store when it is accepted. */
 export const RuleSetDraftSchema = z.object({
   organisation: OrganisationSchema,
-  rules: RulesSchema.omit({ version: true }),
+  // Parts left out are completed from the default rule set here, when the version is written.
+  rules: RulesDraftSchema.omit({ version: true }),
 });
 export type RuleSetDraft = z.infer<typeof RuleSetDraftSchema>;
 
@@ -25,7 +40,7 @@ export interface RuleSetVersion {
   restoredFrom?: number;
 }
 
-export const ChangeReason = z.string().trim().min(5, { message: 'Ange varför regelverket ändras (minst 5 tecken)' }).max(1000);
+export { ChangeReason } from './update-schemas';
 
 export interface RuleSetIssue {
   field: string;

@@ -3,9 +3,10 @@
 import type pg from 'pg';
 import { OrganisationSchema } from '../domain/organisation';
 import type { RuleSetDraft, RuleSetVersion } from '../domain/rule-set';
+import { defaultRules } from '../domain/default-rules';
+import { completeRecordedRules, type RecordedRules } from '../domain/legacy-rules';
 import { RulesSchema, type Rules } from '../domain/rules';
 import type { Organisation } from '../domain/organisation';
-import { defaultRules } from '../domain/rules';
 import type { AppConfig } from '../config/env';
 
 export type RuleSetSummary = Omit<RuleSetVersion, 'organisation' | 'rules'>;
@@ -44,9 +45,10 @@ const columns = 'version, organisation, rules, created_by, created_at, reason, r
 function toVersion(row: Row): RuleSetVersion {
   return {
     ...toSummary(row),
-    // Parsed on the way out: a version stored before a field existed gets the field's default.
+    // Parsed on the way out. Versions are written complete; one stored before a part of the rules
+    // existed is completed with the values it was always read with, never today's defaults.
     organisation: OrganisationSchema.parse(row.organisation),
-    rules: RulesSchema.parse(row.rules),
+    rules: RulesSchema.parse(completeRecordedRules(row.rules as RecordedRules)),
   };
 }
 

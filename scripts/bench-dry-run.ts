@@ -13,7 +13,7 @@ import { createRuleService } from '../api/rule-service';
 import { caseWorkflowId, type CaseWorkflowInput } from '../domain/case';
 import { caseOpenedUpdate } from '../domain/messages';
 import { defaultOrganisation } from '../domain/organisation';
-import { defaultRules } from '../domain/rules';
+import { defaultRules } from '../domain/default-rules';
 import { openDatabase } from '../infra/database';
 import { startMailCatcher } from '../infra/mail-catcher';
 import { createPgRuleStore } from '../infra/rule-store';
@@ -76,12 +76,11 @@ try {
     typ: 'overlamning', id: 'barn-resursenhet', title: 'Överlämning till resursenheten', when: { kinds: ['barn'], barnIHushallet: true },
     from: 'mottagning', to: 'resursenhet', timing: { duration: 'P2D', counting: 'arbetsdagar' }, legal: { source: 'Lokal rutin', citation: 'Bench' },
   });
-  const samordnare = { sub: 'bench', role: 'samordnare' as const, unit: 'ifo' };
   const times: number[] = [];
   let affected = 0;
   for (let run = 0; run < 3; run++) {
     const t0 = performance.now();
-    const result = await service.dryRun(samordnare, proposal);
+    const result = await service.dryRun(proposal);
     times.push(performance.now() - t0);
     affected = result.affectedCases.length;
   }

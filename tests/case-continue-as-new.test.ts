@@ -5,7 +5,8 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CaseAction } from '../domain/case';
 import { caseViewQuery, changeRulesUpdate, performActionUpdate } from '../domain/messages';
-import { defaultRules, type Rules } from '../domain/rules';
+import { defaultRules } from '../domain/default-rules';
+import { type Rules } from '../domain/rules';
 import { startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
 let h: WorkflowHarness;

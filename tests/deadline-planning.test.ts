@@ -1,8 +1,9 @@
 // How deadlines count: calendar days end at midnight in Stockholm, working days skip
 // weekends and Swedish holidays, reminders come before and escalations after the due moment.
 import { describe, expect, test } from '@jest/globals';
-import { computeDueAt, planDeadline } from '../activities/deadline-planning';
-import { defaultRules, RulesSchema } from '../domain/rules';
+import { computeDueAt, planDeadline } from '../infra/calendar';
+import { defaultRules } from '../domain/default-rules';
+import { RulesSchema } from '../domain/rules';
 
 const zone = 'Europe/Stockholm';
 const due = (startAt: string, duration: string, counting: 'kalenderdagar' | 'arbetsdagar') =>

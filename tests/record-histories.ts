@@ -7,7 +7,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { CaseAction } from '../domain/case';
 import { changeRulesUpdate, decideDisputeUpdate, handoverResponseUpdate, meetingActionUpdate, performActionUpdate, startHandoverUpdate } from '../domain/messages';
-import { defaultRules } from '../domain/rules';
+import { defaultRules } from '../domain/default-rules';
 import { escalationDigestWorkflow } from '../workflows/escalation-digest-workflow';
 import { handoverContent } from './support/handover-content';
 import { DAY, skipBy } from './support/time';

@@ -5,10 +5,10 @@ import type pg from 'pg';
 import type { ActivityDependencies } from '../activities';
 import { createPgDigestQueue } from '../activities/escalation-digest';
 import { createPgNotificationLedger } from '../activities/notification-ledger';
-import { createPgReceiptLinks } from '../activities/receipt-links';
 import type { AppConfig } from '../config/env';
 import type { OrganisationSource } from '../domain/organisation';
-import { defaultRules } from '../domain/rules';
+import { defaultRules } from '../domain/default-rules';
+import { createPgReceiptLinks } from '../infra/receipt-link-store';
 import { ruleStoreFor } from '../infra/rule-store';
 
 export interface DependencySettings {

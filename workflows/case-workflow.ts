@@ -6,6 +6,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   upsertMemo,
@@ -13,9 +14,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
-import { ActionRequestSchema, CaseWorkflowInputSchema, type CaseState, type CaseWorkflowInput, type Deadline, type MemoTask } from '../domain/case';
-import { RaiseDisputeSchema, type RaiseDispute } from '../domain/dispute';
-import { StartHandoverSchema } from '../domain/handover';
+import type { CaseState, CaseWorkflowInput, Deadline, MemoTask } from '../domain/case';
+import type { RaiseDispute } from '../domain/dispute';
+import { completeRecordedRules } from '../domain/legacy-rules';
 import {
   caseOpenedUpdate,
   caseViewQuery,
@@ -26,9 +27,10 @@ import {
   startHandoverUpdate,
   withdrawSignal,
 } from '../domain/messages';
-import { ChangeRulesSchema, planRuleChange, type Replan } from '../domain/rule-change';
+import { planRuleChange, type Replan } from '../domain/rule-change';
 import { evaluateRules } from '../domain/rule-evaluation';
-import type { HandoverTrigger, MeetingTrigger, Rules } from '../domain/rules';
+import { ActionRequestSchema, ChangeRulesSchema, RaiseDisputeSchema, StartHandoverSchema } from '../domain/update-schemas';
+import type { ClockRules, HandoverTrigger, MeetingTrigger, Rules } from '../domain/rules';
 import {
   CaseKindAttr,
   CaseRefAttr,
@@ -38,7 +40,22 @@ import {
   UnitsAttr,
   WaitingUnitsAttr,
 } from '../domain/search-attributes';
+import {
+  addDispute,
+  addHandover,
+  addMeeting,
+  checkDispute,
+  checkHandover,
+  childChanged,
+  disputeParties,
+  handoverDutySpec,
+  openChildren,
+  pendingUnderConsent,
+  reserveChild,
+  withdrawChildren,
+} from './case-children';
 import { CaseModel, type DeadlineSpec, type PlannedMoments } from './case-model';
+import { applyRulesChange, checkRulesChange } from './case-rule-moves';
 import { DeadlineTracker, planMoments, timingOverrides } from './deadline-tracker';
 import { disputeWorkflow } from './dispute-workflow';
 import { handoverWorkflow } from './handover-workflow';
@@ -57,8 +74,18 @@ export type CaseWorkflowArgs = CaseWorkflowInput & { resume?: CaseState };
 /** Children outlive a run of their case (continue-as-new); the case withdraws them itself. */
 const childOptions = { parentClosePolicy: ParentClosePolicy.ABANDON } as const;
 
+/** What every child's clock needs of the case's rules; each child gets its own part besides. */
+const clockRules = (rules: Rules): ClockRules => ({
+  timeZone: rules.timeZone,
+  reminders: rules.reminders,
+  escalation: rules.escalation,
+  escalationDigest: rules.escalationDigest,
+});
+
 export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflowResult> {
-  const input = CaseWorkflowInputSchema.parse(args);
+  // The input was built and checked by the API; a history recorded before some parts of the
+  // rules existed is completed with the values it was always read with, never today's defaults.
+  const input: CaseWorkflowInput = { ...args, rules: completeRecordedRules(args.rules) };
   const nowIso = () => new Date().toISOString();
   // The case's rules are `model.rules`: the version it started under until moved on purpose.
   const model = new CaseModel(args.resume ?? CaseModel.initialState(input, nowIso()), input.rules);
@@ -92,7 +119,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
 
   /** Tells children to stop; one that has already finished needs nothing. */
   const withdraw = async (children: { workflowId: string }[], reason: string) => {
-    model.withdrawChildren(children);
+    withdrawChildren(model, children);
     for (const child of children) {
       await getExternalWorkflowHandle(child.workflowId)
         .signal(withdrawSignal, { reason })
@@ -103,11 +130,12 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   /** Starts required handovers (a task for the sending unit) and joint meetings (child workflows). */
   const startRequiredSteps = async (handovers: HandoverTrigger[], meetings: MeetingTrigger[], startAt = model.state.receivedAt) => {
     for (const step of handovers) {
-      const spec = { ...model.handoverDutySpec(step), startAt };
+      const spec = { ...handoverDutySpec(model, step), startAt };
       model.addDeadline(spec, await planMoments(model.rules, spec), nowIso());
     }
     for (const step of meetings) {
-      const { id, workflowId } = model.nextChild('planeringsmote');
+      const child = reserveChild(model, 'planeringsmote');
+      const { id, workflowId } = child;
       await startChild(meetingWorkflow, {
         ...childOptions,
         workflowId,
@@ -123,17 +151,18 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
             startAt,
             timing: step.timing,
             legal: step.legal,
-            rules: model.rules,
+            rules: { ...clockRules(model.rules), meetings: model.rules.meetings },
             protectedCase: model.state.flags.skyddadeUppgifter,
           },
         ],
       });
-      model.addMeeting(step);
+      addMeeting(model, step, child);
     }
   };
 
   const startDispute = async (request: RaiseDispute) => {
-    const { id, workflowId } = model.nextChild('tvist');
+    const child = reserveChild(model, 'tvist');
+    const { id, workflowId } = child;
     await startChild(disputeWorkflow, {
       ...childOptions,
       workflowId,
@@ -145,14 +174,14 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
           subject: request.foremal,
           raisedBy: { unit: request.actor.unit, sub: request.actor.sub },
           reason: request.skal,
-          parties: model.disputeParties(request),
+          parties: disputeParties(model, request),
           involvedUnits: [...model.state.involvedUnits],
-          rules: model.rules,
+          rules: { ...clockRules(model.rules), disputes: model.rules.disputes },
           protectedCase: model.state.flags.skyddadeUppgifter,
         },
       ],
     });
-    return model.addDispute(request, nowIso());
+    return addDispute(model, request, child, nowIso());
   };
 
   setHandler(caseViewQuery, () => model.view(Date.now()));
@@ -179,9 +208,9 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
       }
       model.apply(request, now, { deadlines, ...(extension ? { extension } : {}) });
       if (request.action.type === 'aterkalla_samtycke') {
-        await withdraw(model.pendingUnderConsent(request.action.samtyckeId), 'Samtycket har återkallats');
+        await withdraw(pendingUnderConsent(model, request.action.samtyckeId), 'Samtycket har återkallats');
       }
-      if (model.closed) await withdraw(model.openChildren(), 'Ärendet har avslutats');
+      if (model.closed) await withdraw(openChildren(model), 'Ärendet har avslutats');
       publish();
       tracker.watch(model.openDeadlines());
       return model.view(Date.now());
@@ -191,9 +220,10 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   setCheckedUpdate(startHandoverUpdate, {
     schema: StartHandoverSchema,
     lock,
-    check: (request) => model.checkHandover(request),
+    check: (request) => checkHandover(model, request),
     handle: async (request) => {
-      const { id, workflowId } = model.nextChild('overlamning');
+      const child = reserveChild(model, 'overlamning');
+      const { id, workflowId } = child;
       await startChild(handoverWorkflow, {
         ...childOptions,
         workflowId,
@@ -208,12 +238,12 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
             content: request.content,
             ...(request.legalGround ? { legalGround: request.legalGround } : {}),
             sentBy: request.actor.sub,
-            rules: model.rules,
+            rules: { ...clockRules(model.rules), handovers: model.rules.handovers },
             protectedCase: model.state.flags.skyddadeUppgifter || request.content.skyddadeUppgifter !== 'nej',
           },
         ],
       });
-      model.addHandover(request, nowIso());
+      addHandover(model, request, child, nowIso());
       publish();
       return { handoverId: id, workflowId };
     },
@@ -222,7 +252,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   setCheckedUpdate(raiseDisputeUpdate, {
     schema: RaiseDisputeSchema,
     lock,
-    check: (request) => model.checkDispute(request),
+    check: (request) => checkDispute(model, request),
     handle: async (request) => {
       const dispute = await startDispute(request);
       publish();
@@ -233,12 +263,12 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   setCheckedUpdate(changeRulesUpdate, {
     schema: ChangeRulesSchema,
     lock,
-    check: (request) => model.checkRulesChange(request),
+    check: (request) => checkRulesChange(model, request),
     handle: async (request) => {
       const plan = planRuleChange(model.state, model.rules, request.rules);
       const replanned: [Replan, PlannedMoments][] = [];
       for (const replan of plan.replan) replanned.push([replan, await planMoments(request.rules, replan)]);
-      model.changeRules(request, plan, replanned, nowIso());
+      applyRulesChange(model, request, plan, replanned, nowIso());
       trackerContext.digest = model.rules.escalationDigest;
       // The new version's duties run from the move: the earlier version did not ask for them.
       await startRequiredSteps(plan.newHandovers, plan.newMeetings, nowIso());
@@ -250,7 +280,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
 
   setHandler(childChangedSignal, async (change) => {
     await lock.runExclusive(async () => {
-      const rejected = model.childChanged(change);
+      const rejected = childChanged(model, change);
       // A rejected handover is a disagreement between units: it goes to the sektorchef.
       if (rejected && !model.closed) {
         await startDispute({
@@ -264,17 +294,23 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   });
 
   if (!args.resume) {
-    const first = model.firstDeadline();
-    model.addDeadline(first, await planMoments(model.rules, first), nowIso());
-    // What the facts call for: handovers to make and joint meetings to hold.
-    const required = evaluateRules(model.state, model.rules);
-    await startRequiredSteps(required.handovers, required.meetings);
-    started = true;
+    const startUp = async () => {
+      const first = model.firstDeadline();
+      model.addDeadline(first, await planMoments(model.rules, first), nowIso());
+      // What the facts call for: handovers to make and joint meetings to hold.
+      const required = evaluateRules(model.state, model.rules);
+      await startRequiredSteps(required.handovers, required.meetings);
+      started = true;
+    };
+    // Under the lock, so that an Update arriving meanwhile waits for the case's first steps.
+    // Histories recorded before this change ran start-up without it.
+    if (patched('start-up-under-lock')) await lock.runExclusive(startUp);
+    else await startUp();
   }
   publish();
   tracker.watch(model.openDeadlines());
 
-  const historyLimit = input.historyLimit;
+  const historyLimit = input.historyLimit ?? 5000;
   await condition(() => model.closed || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit);
   await condition(() => allHandlersFinished() && tracker.idle);
   if (!model.closed) {

@@ -4,10 +4,12 @@
 import { condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NotificationInput } from '../activities/notification-message';
-import { alertKey, type Deadline } from '../domain/case';
-import { escalationChain, reminderOffsets, type EscalationStep, type Rules, type Timing } from '../domain/rules';
+import type { Deadline } from '../domain/case';
+import { alertKey } from '../domain/ids';
+import { escalationChain, reminderOffsets } from '../domain/rule-timing';
+import type { ClockRules, EscalationStep, Timing } from '../domain/rules';
 
-export const { planDeadline, sendNotification } = proxyActivities<Activities>({
+export const { planDeadline, sendNotification, localDate } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // A mail server that is down delays a notification; it never drops it.
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
@@ -39,7 +41,7 @@ export interface PlannedMoments {
 type MomentsSpec = Pick<DeadlineSpec, 'counting' | 'startAt' | 'duration' | 'reminders' | 'escalation'>;
 
 /** Plans when a deadline is due and when to remind and escalate, from its rule or the defaults. */
-export async function planMoments(rules: Rules, spec: MomentsSpec, due?: { dueDate?: string; dueAt?: string }): Promise<PlannedMoments> {
+export async function planMoments(rules: ClockRules, spec: MomentsSpec, due?: { dueDate?: string; dueAt?: string }): Promise<PlannedMoments> {
   const { dueAt, alerts } = await planDeadline({
     timeZone: rules.timeZone,
     counting: spec.counting,
@@ -99,7 +101,7 @@ export function closeDeadline(deadline: Deadline, status: 'done' | 'cancelled', 
 export class TaskList {
   constructor(
     readonly all: Deadline[],
-    private readonly rules: Rules,
+    private readonly rules: ClockRules,
   ) {}
 
   open(): Deadline[] {

@@ -2,12 +2,13 @@
 // deadline (escalated when not), and every unit in the case learns of the decision.
 import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
-import { DecideDisputeSchema, DisputeWorkflowInputSchema, type DecideDispute, type DisputeView, type DisputeWorkflowInput } from '../domain/dispute';
+import type { DecideDispute, DisputeView, DisputeWorkflowInput } from '../domain/dispute';
 import { caseFailure } from '../domain/failures';
+import { SECTOR_UNIT } from '../domain/ids';
 import { decideDisputeUpdate, disputeViewQuery, withdrawSignal } from '../domain/messages';
-import { SECTOR_UNIT } from '../domain/organisation';
 import { DeadlineTracker, TaskList, timingSpec } from './deadline-tracker';
 import { publishItem, reportToCase } from './item-visibility';
+import { DecideDisputeSchema } from '../domain/update-schemas';
 import { setCheckedUpdate } from './validated';
 
 export interface DisputeResult {
@@ -15,8 +16,7 @@ export interface DisputeResult {
   status: DisputeView['status'];
 }
 
-export async function disputeWorkflow(args: DisputeWorkflowInput): Promise<DisputeResult> {
-  const input = DisputeWorkflowInputSchema.parse(args);
+export async function disputeWorkflow(input: DisputeWorkflowInput): Promise<DisputeResult> {
   const { rules } = input;
   const nowIso = () => new Date().toISOString();
   const lock = new Mutex();

@@ -4,16 +4,11 @@ import { allHandlersFinished, condition, setHandler, workflowInfo } from '@tempo
 import { Mutex } from 'async-mutex';
 import type { HandoverStatus } from '../domain/child-status';
 import { caseFailure } from '../domain/failures';
-import {
-  HandoverResponseRequestSchema,
-  HandoverWorkflowInputSchema,
-  type HandoverResponseRequest,
-  type HandoverView,
-  type HandoverWorkflowInput,
-} from '../domain/handover';
+import type { HandoverResponseRequest, HandoverView, HandoverWorkflowInput } from '../domain/handover';
 import { handoverResponseUpdate, handoverViewQuery, withdrawSignal } from '../domain/messages';
 import { DeadlineTracker, TaskList, timingSpec } from './deadline-tracker';
 import { publishItem, reportToCase } from './item-visibility';
+import { HandoverResponseRequestSchema } from '../domain/update-schemas';
 import { setCheckedUpdate } from './validated';
 
 export interface HandoverResult {
@@ -23,8 +18,7 @@ export interface HandoverResult {
 
 const pending: HandoverStatus[] = ['skickad', 'komplettering_begard', 'komplettering_besvarad'];
 
-export async function handoverWorkflow(args: HandoverWorkflowInput): Promise<HandoverResult> {
-  const input = HandoverWorkflowInputSchema.parse(args);
+export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<HandoverResult> {
   const { rules } = input;
   const nowIso = () => new Date().toISOString();
   const lock = new Mutex();

@@ -2,37 +2,28 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { setHandler } from '@temporalio/workflow';
 import type { Mutex } from 'async-mutex';
-import { caseFailure } from '../domain/failures';
-import { describeIssues, type z } from '../domain/zod';
-
-/** Parses an Update's argument, or refuses it with the field and the reason in Swedish. */
-export function validated<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const [issue] = describeIssues(parsed.error);
-    throw caseFailure('OGILTIG_UPPGIFT', `${issue!.field}: ${issue!.message}`, issue!.field);
-  }
-  return parsed.data;
-}
+import { parseUpdateArgument } from '../domain/update-schemas';
+import type { z } from '../domain/zod';
 
 /**
- * An Update that the validator refuses when its argument does not parse or `check` fails, and
- * whose handler runs under the workflow's lock, checking again: state may have moved while it
- * waited. Nothing is changed by a refused request.
+ * An Update that the validator refuses when its argument does not have the shape the API sends
+ * (`schema`) or `check` fails, and whose handler runs under the workflow's lock, checking again:
+ * state may have moved while it waited. Nothing is changed by a refused request. The handler
+ * does not parse again: the validator accepted the argument, and on replay only the handler
+ * runs, on the argument as it was recorded.
  */
-export function setCheckedUpdate<Ret, T extends z.ZodType>(
-  update: UpdateDefinition<Ret, [z.infer<T>]>,
-  options: { schema: T; lock: Mutex; check: (request: z.infer<T>) => void; handle: (request: z.infer<T>) => Promise<Ret> },
+export function setCheckedUpdate<Ret, Arg>(
+  update: UpdateDefinition<Ret, [Arg]>,
+  options: { schema: z.ZodType<Arg>; lock: Mutex; check: (request: Arg) => void; handle: (request: Arg) => Promise<Ret> },
 ): void {
   const { schema, lock, check, handle } = options;
   setHandler(
     update,
-    async (raw) =>
+    async (request) =>
       lock.runExclusive(async () => {
-        const request = schema.parse(raw);
         check(request);
         return handle(request);
       }),
-    { validator: (raw) => check(validated(schema, raw)) },
+    { validator: (raw) => check(parseUpdateArgument(schema, raw)) },
   );
 }

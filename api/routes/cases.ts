@@ -1,11 +1,8 @@
 // Case endpoints: open, read, act, and the caller's task list.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { CaseActionSchema, CaseRef, CaseViewSchema, OpenCaseRequestSchema } from '../../domain/case';
-import { z } from '../../domain/zod';
 import type { CaseService } from '../case-service';
-
-import { ErrorResponse, errorResponses as errors } from './error-response';
-const RefParams = z.object({ caseRef: CaseRef });
+import { CaseActionSchema, CaseViewSchema, OpenCaseRequestSchema, TaskListSchema } from '../schemas/cases';
+import { CaseRefParams, ErrorResponse, errorResponses as errors, secured } from '../schemas/common';
 
 export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {
   return async (app) => {
@@ -13,10 +10,11 @@ export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {
       schema: {
         summary: 'Öppna ett ärende (idempotent på ärendereferensen)',
         tags: ['ärenden'],
-        security: [{ bearer: [] }],
+        ...secured,
         body: OpenCaseRequestSchema,
         response: { 200: CaseViewSchema, 201: CaseViewSchema, ...errors },
       },
+      config: { access: { roles: ['handlaggare', 'enhetschef'], refusal: 'openCase' } },
       handler: async (request, reply) => {
         const { created, view } = await service.open(request.caller, request.body);
         return reply.code(created ? 201 : 200).send(view);
@@ -24,7 +22,7 @@ export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {
     });
 
     app.get('/cases/:caseRef', {
-      schema: { summary: 'Läs ett ärende', tags: ['ärenden'], security: [{ bearer: [] }], params: RefParams, response: { 200: CaseViewSchema, ...errors } },
+      schema: { summary: 'Läs ett ärende', tags: ['ärenden'], ...secured, params: CaseRefParams, response: { 200: CaseViewSchema, ...errors } },
       handler: async (request) => service.read(request.caller, request.params.caseRef),
     });
 
@@ -33,8 +31,8 @@ export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {
         summary: 'Utför en åtgärd i ärendet',
         description: 'Åtgärden måste passa ärendets fas och utföras av den enhet som äger steget; annars ändras ingenting.',
         tags: ['ärenden'],
-        security: [{ bearer: [] }],
-        params: RefParams,
+        ...secured,
+        params: CaseRefParams,
         body: CaseActionSchema,
         response: { 200: CaseViewSchema, ...errors },
       },
@@ -45,15 +43,8 @@ export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {
       schema: {
         summary: 'Uppgifter som väntar på min enhet',
         tags: ['uppgifter'],
-        security: [{ bearer: [] }],
-        response: {
-          200: z.object({
-            tasks: z.array(
-              z.object({ caseRef: z.string(), workflowId: z.string(), taskId: z.string(), title: z.string(), unit: z.string(), dueAt: z.string(), escalationLevel: z.number(), overdue: z.boolean() }),
-            ),
-          }),
-          401: ErrorResponse,
-        },
+        ...secured,
+        response: { 200: TaskListSchema, 401: ErrorResponse },
       },
       handler: async (request) => ({ tasks: await service.tasks(request.caller) }),
     });

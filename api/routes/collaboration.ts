@@ -1,16 +1,21 @@
 // Handovers, joint meetings and disputes of a case.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { CaseRef } from '../../domain/case';
-import { DecideDisputeRequestSchema, DisputeViewSchema, RaiseDisputeRequestSchema } from '../../domain/dispute';
-import { HandoverRequestSchema, HandoverResponseSchema, HandoverViewSchema } from '../../domain/handover';
-import { MeetingActionSchema, MeetingViewSchema } from '../../domain/meeting';
-import { z } from '../../domain/zod';
 import type { CollaborationService } from '../collaboration-service';
-import { errorResponses } from './error-response';
-
-const params = (prefix: string) => z.object({ caseRef: CaseRef, id: z.string().regex(new RegExp(`^${prefix}\\d+$`), { message: 'Ogiltigt id' }) });
-const CaseParams = z.object({ caseRef: CaseRef });
-const secured = { security: [{ bearer: [] }] };
+import {
+  DecideDisputeRequestSchema,
+  DisputeParams,
+  DisputeViewSchema,
+  HandoverParams,
+  HandoverRequestSchema,
+  HandoverResponseSchema,
+  HandoverViewSchema,
+  MeetingActionSchema,
+  MeetingParams,
+  MeetingViewSchema,
+  RaiseDisputeRequestSchema,
+  ViewLogSchema,
+} from '../schemas/collaboration';
+import { CaseRefParams, errorResponses, secured } from '../schemas/common';
 
 export function collaborationRoutes(service: CollaborationService): FastifyPluginAsyncZod {
   return async (app) => {
@@ -21,7 +26,7 @@ export function collaborationRoutes(service: CollaborationService): FastifyPlugi
           'Innehållet valideras i sin helhet: våld i familjen (ja/misstanke/nej/okant) kan inte utelämnas. Till en extern part krävs registrerat samtycke eller lagstöd.',
         tags: ['överlämningar'],
         ...secured,
-        params: CaseParams,
+        params: CaseRefParams,
         body: HandoverRequestSchema,
         response: { 201: HandoverViewSchema, ...errorResponses },
       },
@@ -29,7 +34,7 @@ export function collaborationRoutes(service: CollaborationService): FastifyPlugi
     });
 
     app.get('/cases/:caseRef/overlamningar/:id', {
-      schema: { summary: 'Läs en överlämning (innehållet visas för mottagaren först efter kvittens, och varje visning loggas)', tags: ['överlämningar'], ...secured, params: params('o'), response: { 200: HandoverViewSchema, ...errorResponses } },
+      schema: { summary: 'Läs en överlämning (innehållet visas för mottagaren först efter kvittens, och varje visning loggas)', tags: ['överlämningar'], ...secured, params: HandoverParams, response: { 200: HandoverViewSchema, ...errorResponses } },
       handler: async (request) => service.readHandover(request.caller, request.params.caseRef, request.params.id),
     });
 
@@ -38,7 +43,7 @@ export function collaborationRoutes(service: CollaborationService): FastifyPlugi
         summary: 'Kvittera, begär komplettering, avvisa, eller besvara en begäran om komplettering',
         tags: ['överlämningar'],
         ...secured,
-        params: params('o'),
+        params: HandoverParams,
         body: HandoverResponseSchema,
         response: { 200: HandoverViewSchema, ...errorResponses },
       },
@@ -50,14 +55,15 @@ export function collaborationRoutes(service: CollaborationService): FastifyPlugi
         summary: 'Vem har sett överlämningens innehåll, och när',
         tags: ['överlämningar'],
         ...secured,
-        params: params('o'),
-        response: { 200: z.object({ visningar: z.array(z.object({ viewer: z.string(), unit: z.string(), role: z.string(), viewedAt: z.string() })) }), ...errorResponses },
+        params: HandoverParams,
+        response: { 200: ViewLogSchema, ...errorResponses },
       },
+      config: { access: { roles: ['enhetschef', 'sektorchef', 'samordnare'], refusal: 'viewLog' } },
       handler: async (request) => ({ visningar: await service.handoverViews(request.caller, request.params.caseRef, request.params.id) }),
     });
 
     app.get('/cases/:caseRef/moten/:id', {
-      schema: { summary: 'Läs ett gemensamt planeringsmöte', tags: ['planeringsmöten'], ...secured, params: params('m'), response: { 200: MeetingViewSchema, ...errorResponses } },
+      schema: { summary: 'Läs ett gemensamt planeringsmöte', tags: ['planeringsmöten'], ...secured, params: MeetingParams, response: { 200: MeetingViewSchema, ...errorResponses } },
       handler: async (request) => service.readMeeting(request.caller, request.params.caseRef, request.params.id),
     });
 
@@ -67,7 +73,7 @@ export function collaborationRoutes(service: CollaborationService): FastifyPlugi
         description: 'Mötet kan inte markeras som hållet utan utfall: ansvarsfördelning och nästa uppföljning.',
         tags: ['planeringsmöten'],
         ...secured,
-        params: params('m'),
+        params: MeetingParams,
         body: MeetingActionSchema,
         response: { 200: MeetingViewSchema, ...errorResponses },
       },
@@ -75,17 +81,18 @@ export function collaborationRoutes(service: CollaborationService): FastifyPlugi
     });
 
     app.post('/cases/:caseRef/tvister', {
-      schema: { summary: 'Väck en tvist om en överlämning, en insats eller ett mötesutfall', tags: ['tvister'], ...secured, params: CaseParams, body: RaiseDisputeRequestSchema, response: { 201: DisputeViewSchema, ...errorResponses } },
+      schema: { summary: 'Väck en tvist om en överlämning, en insats eller ett mötesutfall', tags: ['tvister'], ...secured, params: CaseRefParams, body: RaiseDisputeRequestSchema, response: { 201: DisputeViewSchema, ...errorResponses } },
       handler: async (request, reply) => reply.code(201).send(await service.raiseDispute(request.caller, request.params.caseRef, request.body)),
     });
 
     app.get('/cases/:caseRef/tvister/:id', {
-      schema: { summary: 'Läs en tvist', tags: ['tvister'], ...secured, params: params('t'), response: { 200: DisputeViewSchema, ...errorResponses } },
+      schema: { summary: 'Läs en tvist', tags: ['tvister'], ...secured, params: DisputeParams, response: { 200: DisputeViewSchema, ...errorResponses } },
       handler: async (request) => service.readDispute(request.caller, request.params.caseRef, request.params.id),
     });
 
     app.post('/cases/:caseRef/tvister/:id/beslut', {
-      schema: { summary: 'Sektorchefens beslut i en tvist', tags: ['tvister'], ...secured, params: params('t'), body: DecideDisputeRequestSchema, response: { 200: DisputeViewSchema, ...errorResponses } },
+      schema: { summary: 'Sektorchefens beslut i en tvist', tags: ['tvister'], ...secured, params: DisputeParams, body: DecideDisputeRequestSchema, response: { 200: DisputeViewSchema, ...errorResponses } },
+      config: { access: { roles: ['sektorchef'], refusal: 'decideDispute' } },
       handler: async (request) => service.decideDispute(request.caller, request.params.caseRef, request.params.id, request.body),
     });
   };

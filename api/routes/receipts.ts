@@ -3,12 +3,10 @@
 // follow links); the button does. The page shows nothing of the case.
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { ReceiptLinks } from '../../activities/receipt-links';
 import { handoverResponseUpdate } from '../../domain/messages';
-import { z } from '../../domain/zod';
+import type { ReceiptLinks } from '../../infra/receipt-link-store';
 import { fromTemporal } from '../errors';
-
-const Params = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, { message: 'Ogiltig länk' }) });
+import { ReceiptParams } from '../schemas/receipts';
 
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head>` +
@@ -22,7 +20,7 @@ const refusals = {
 
 export function receiptRoutes(deps: { client: Client; receipts: ReceiptLinks }): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/kvittens/:token', { schema: { hide: true, params: Params } }, async (request, reply) =>
+    app.get('/kvittens/:token', { schema: { hide: true, params: ReceiptParams } }, async (request, reply) =>
       reply
         .type('text/html; charset=utf-8')
         .send(
@@ -34,7 +32,7 @@ export function receiptRoutes(deps: { client: Client; receipts: ReceiptLinks }):
         ),
     );
 
-    app.post('/kvittens/:token', { schema: { hide: true, params: Params } }, async (request, reply) => {
+    app.post('/kvittens/:token', { schema: { hide: true, params: ReceiptParams } }, async (request, reply) => {
       const { token } = request.params;
       const claim = await deps.receipts.claim(token);
       if (!claim.ok) return reply.code(410).type('text/html; charset=utf-8').send(page('Länken kan inte användas', `<p>${refusals[claim.reason]}</p>`));

@@ -8,7 +8,7 @@ import { buildApp } from '../../api/app';
 import { signLocalToken, type Caller } from '../../api/auth';
 import { apiDependencies } from '../../api/dependencies';
 import { defaultOrganisation } from '../../domain/organisation';
-import { defaultRules } from '../../domain/rules';
+import { defaultRules } from '../../domain/default-rules';
 import { createPgRuleStore, type RuleStore } from '../../infra/rule-store';
 import { randomUUID } from 'node:crypto';
 import { allSearchAttributes } from '../../domain/search-attributes';

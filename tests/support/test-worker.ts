@@ -22,14 +22,23 @@ export interface RunningTestWorker {
   stop(): Promise<void>;
 }
 
-/** `organisation`: where notifications find addresses (default: the default organisation). */
-export async function startTestWorker(env: TestWorkflowEnvironment, mail: MailCatcher, pool: pg.Pool, organisation: OrganisationSource = async () => defaultOrganisation): Promise<RunningTestWorker> {
+/**
+ * `organisation`: where notifications find addresses (default: the default organisation).
+ * `bundle`: other workflow code (default: the project's workflows).
+ */
+export async function startTestWorker(
+  env: TestWorkflowEnvironment,
+  mail: MailCatcher,
+  pool: pg.Pool,
+  organisation: OrganisationSource = async () => defaultOrganisation,
+  bundle?: WorkflowBundleWithSourceMap,
+): Promise<RunningTestWorker> {
   const taskQueue = `test-${randomUUID()}`;
   const worker: Worker = await createCaseWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: bundle ?? (await workflowBundle()),
     dependencies: buildActivityDependencies({
       pool,
       smtpUrl: mail.smtpUrl,

@@ -2,11 +2,13 @@
 // SMTP server on localhost and the real database: what the workflow tests run against.
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type pg from 'pg';
 import { caseOpenedUpdate, caseViewQuery, disputeViewQuery, handoverViewQuery, meetingViewQuery } from '../../domain/messages';
 import type { Actor, CaseFlags, CaseKind, CaseView, CaseWorkflowInput, Deadline } from '../../domain/case';
 import { alertKey, caseWorkflowId } from '../../domain/case';
-import { defaultRules, type Rules } from '../../domain/rules';
+import { defaultRules } from '../../domain/default-rules';
+import { type Rules } from '../../domain/rules';
 import type { OrganisationSource } from '../../domain/organisation';
 import { registerSearchAttributes } from '../../infra/search-attribute-registration';
 import { temporalTestServerPath } from '../../infra/temporal-binaries';
@@ -48,15 +50,18 @@ export interface WorkflowHarness {
   close(): Promise<void>;
 }
 
-/** `rules`: what `startCase` uses unless a test says otherwise (default: the default rules). */
-export async function startWorkflowHarness(options: { rules?: Rules; organisation?: OrganisationSource } = {}): Promise<WorkflowHarness> {
+/**
+ * `rules`: what `startCase` uses unless a test says otherwise (default: the default rules).
+ * `bundle`: other workflow code for the worker (default: the project's workflows).
+ */
+export async function startWorkflowHarness(options: { rules?: Rules; organisation?: OrganisationSource; bundle?: WorkflowBundleWithSourceMap } = {}): Promise<WorkflowHarness> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const mail = await startMailCatcher();
   const pool = await openTestDatabase();
-  const worker = await startTestWorker(env, mail, pool, options.organisation);
+  const worker = await startTestWorker(env, mail, pool, options.organisation, options.bundle);
   const { taskQueue } = worker;
   const started = new Set<string>();
   const harnessRules = options.rules ?? defaultRules;

@@ -1,4 +1,5 @@
-// Single-use, expiring links with which an external partner confirms that a handover arrived.
+// Single-use, expiring links with which an external partner confirms that a handover arrived,
+// in PostgreSQL. The notification activity issues them; the API's receipt page claims them.
 // The token is an HMAC of the notification's key (a retried activity issues the same link);
 // only its hash is stored, and the link itself says nothing about the case.
 import { createHash, createHmac } from 'node:crypto';

@@ -1,10 +1,11 @@
-// Turns a deadline rule into moments: when it is due, when to remind, when to escalate.
-// Runs as an activity so that the calendar (holiday data, time zones) can change with a
-// library upgrade without making recorded workflow histories non-deterministic.
+// The calendar of deadlines: Swedish working days and the moments of a deadline (when it is
+// due, when to remind, when to escalate), in the rules' time zone. Pure, on luxon and
+// date-holidays; the planning activity and the API's dry run both count with it, so a dry run
+// shows exactly the moments a move would plan.
 import { ApplicationFailure } from '@temporalio/common';
+import Holidays from 'date-holidays';
 import { DateTime, Duration } from 'luxon';
 import type { Counting, EscalationStep } from '../domain/rules';
-import { isSwedishWorkingDay } from './working-days';
 
 export interface PlanDeadlineInput {
   timeZone: string;
@@ -33,7 +34,23 @@ export interface DeadlinePlan {
   alerts: PlannedAlert[];
 }
 
-/** A rule that cannot be planned fails at once: retrying would not make it valid. */
+const swedishHolidays = new Holidays('SE');
+
+/**
+ * Weekends, public holidays and the de facto holidays midsommarafton, julafton and nyårsafton
+ * (type "bank" in date-holidays) are not working days.
+ */
+export function isSwedishWorkingDay(day: DateTime): boolean {
+  if (day.weekday >= 6) return false;
+  // Asking with a plain calendar date avoids any time-zone shift inside the library.
+  const holidays = swedishHolidays.isHoliday(new Date(Date.UTC(day.year, day.month - 1, day.day, 12))) || [];
+  return !holidays.some((holiday) => holiday.type === 'public' || holiday.type === 'bank');
+}
+
+/**
+ * A rule that cannot be planned fails at once: retrying the activity would not make it valid,
+ * and the API maps the typed failure to 400 like any other.
+ */
 function invalidRule(message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: 'OGILTIG_UPPGIFT', message, nonRetryable: true });
 }
@@ -86,4 +103,9 @@ export function planDeadline(input: PlanDeadlineInput): DeadlinePlan {
   });
   alerts.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   return { dueAt: due.toUTC().toISO()!, alerts: alerts.map((a) => ({ ...a, at: DateTime.fromISO(a.at).toUTC().toISO()! })) };
+}
+
+/** The date (YYYY-MM-DD) of a moment in a time zone. */
+export function localDate(at: string, timeZone: string): string {
+  return DateTime.fromISO(at, { zone: timeZone }).toISODate()!;
 }

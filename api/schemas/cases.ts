@@ -1,0 +1,21 @@
+// The contract of the case routes: opening, reading, acting, and the caller's task list.
+// The case itself is the domain's schema.
+import { z } from '../../domain/zod';
+
+export { CaseActionSchema, CaseViewSchema, OpenCaseRequestSchema } from '../../domain/case';
+
+/** An open task of one of the caller's units, in a case or one of its handovers, meetings or disputes. */
+export const TaskItemSchema = z.object({
+  caseRef: z.string(),
+  /** The case, or the handover, meeting or dispute the task belongs to. */
+  workflowId: z.string(),
+  taskId: z.string(),
+  title: z.string(),
+  unit: z.string(),
+  dueAt: z.string(),
+  escalationLevel: z.number(),
+  overdue: z.boolean(),
+});
+export type TaskItem = z.infer<typeof TaskItemSchema>;
+
+export const TaskListSchema = z.object({ tasks: z.array(TaskItemSchema) });
