@@ -56,7 +56,7 @@ export function createCollaborationService(options: CollaborationServiceOptions)
   /** The family information only for the sender, and for the receiver once it has kvitterat; logged. */
   async function shown(caller: Caller, view: HandoverView): Promise<HandoverView> {
     const { innehall, ...rest } = view;
-    const mayRead = caller.unit === view.from || (caller.unit === view.to && view.status === 'kvitterad');
+    const mayRead = caller.unit === view.fran || (caller.unit === view.till && view.status === 'kvitterad');
     if (!mayRead || !innehall) return rest;
     await viewLog.record({ handoverWorkflowId: view.workflowId, viewer: caller.sub, unit: caller.unit, role: caller.role });
     return { ...rest, innehall };
@@ -68,7 +68,7 @@ export function createCollaborationService(options: CollaborationServiceOptions)
       const receiver = requireActiveUnit(await organisation(), 'till', request.till);
       const { workflowId } = await temporal(() =>
         client.workflow.getHandle(caseWorkflowId(caseRef)).executeUpdate(startHandoverUpdate, {
-          args: [{ actor: caller, to: receiver.id, receiverKind: receiver.kind, content: request.innehall, ...(request.rattsligGrund ? { legalGround: request.rattsligGrund } : {}) }],
+          args: [{ actor: caller, till: receiver.id, receiverKind: receiver.kind, innehall: request.innehall, ...(request.rattsligGrund ? { rattsligGrund: request.rattsligGrund } : {}) }],
         }),
         fromCaseUpdate,
       );
@@ -91,7 +91,7 @@ export function createCollaborationService(options: CollaborationServiceOptions)
       const handle = await childOf(caller, caseRef, 'overlamning', id);
       const view = await temporal(() => handle.query(handoverViewQuery));
       // An enhetschef only of the sending or the receiving unit.
-      if (caller.role === 'enhetschef' && caller.unit !== view.from && caller.unit !== view.to) throw refused('viewLog');
+      if (caller.role === 'enhetschef' && caller.unit !== view.fran && caller.unit !== view.till) throw refused('viewLog');
       return viewLog.list(view.workflowId);
     },
 

@@ -5,7 +5,7 @@ import { isoTimestamp, slug, z } from './zod';
 export const HandoverStatus = z.enum(['skickad', 'komplettering_begard', 'komplettering_besvarad', 'kvitterad', 'avvisad', 'aterkallad']);
 export type HandoverStatus = z.infer<typeof HandoverStatus>;
 
-export const MeetingStatus = z.enum(['ej_bokat', 'bokat', 'hallet', 'installt']);
+export const MeetingStatus = z.enum(['ej_bokat', 'bokat', 'hallet', 'installd']);
 export type MeetingStatus = z.infer<typeof MeetingStatus>;
 
 export const DisputeStatus = z.enum(['vantar_beslut', 'avgjord', 'installd']);
@@ -33,8 +33,8 @@ export type ChildChanged = z.infer<typeof ChildChangedSchema>;
 export const HandoverSummarySchema = z.object({
   id: z.string(),
   workflowId: z.string(),
-  from: slug,
-  to: slug,
+  fran: slug,
+  till: slug,
   receiverKind: z.enum(['intern', 'extern']),
   status: HandoverStatus,
   sentAt: isoTimestamp,
@@ -51,7 +51,7 @@ export const MeetingSummarySchema = z.object({
 export const DisputeSummarySchema = z.object({
   id: z.string(),
   workflowId: z.string(),
-  subject: z.object({ typ: z.enum(['overlamning', 'insats', 'planeringsmote']), id: z.string() }),
+  foremal: z.object({ typ: z.enum(['overlamning', 'insats', 'planeringsmote']), id: z.string() }),
   raisedBy: slug,
   status: DisputeStatus,
   decision: z.object({ by: z.string(), at: isoTimestamp, text: z.string() }).optional(),

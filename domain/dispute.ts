@@ -27,9 +27,9 @@ export interface DisputeWorkflowInput {
   caseRef: string;
   disputeId: string;
   parentWorkflowId: string;
-  subject: DisputeSubject;
+  foremal: DisputeSubject;
   raisedBy: { unit: string; sub: string };
-  reason: string;
+  skal: string;
   /** The units on each side: the item is their part in the stuck list. */
   parties: string[];
   /** Every unit in the case: each is told the decision. */
@@ -50,9 +50,9 @@ export const DisputeViewSchema = z.object({
   id: z.string(),
   workflowId: z.string(),
   caseRef: z.string(),
-  subject: DisputeSubjectSchema,
+  foremal: DisputeSubjectSchema,
   raisedBy: z.object({ unit: slug, sub: z.string() }),
-  reason: z.string(),
+  skal: z.string(),
   status: DisputeStatus,
   raisedAt: isoTimestamp,
   decision: z.object({ by: z.string(), at: isoTimestamp, text: z.string(), ansvarigEnhet: slug.optional() }).optional(),

@@ -66,10 +66,10 @@ export type HandoverRequest = z.infer<typeof HandoverRequestSchema>;
 /** The case workflow's Update argument: the API adds who asks and what kind the receiver is. */
 export interface StartHandover {
   actor: Actor;
-  to: string;
+  till: string;
   receiverKind: 'intern' | 'extern';
-  content: HandoverContent;
-  legalGround?: LegalGround;
+  innehall: HandoverContent;
+  rattsligGrund?: LegalGround;
 }
 
 /** The rules a handover uses: its own clocks and the case's defaults for reminders and escalation. */
@@ -79,11 +79,11 @@ export interface HandoverWorkflowInput {
   caseRef: string;
   handoverId: string;
   parentWorkflowId: string;
-  from: string;
-  to: string;
+  fran: string;
+  till: string;
   receiverKind: 'intern' | 'extern';
-  content: HandoverContent;
-  legalGround?: LegalGround;
+  innehall: HandoverContent;
+  rattsligGrund?: LegalGround;
   sentBy: string;
   /** Handovers started before the slice was introduced hold the whole rule set: a superset. */
   rules: HandoverRules;
@@ -111,14 +111,14 @@ export const HandoverViewSchema = z.object({
   id: z.string(),
   workflowId: z.string(),
   caseRef: z.string(),
-  from: slug,
-  to: slug,
+  fran: slug,
+  till: slug,
   receiverKind: z.enum(['intern', 'extern']),
   status: HandoverStatus,
   sentAt: isoTimestamp,
   acknowledgedAt: isoTimestamp.optional(),
   closedAt: isoTimestamp.optional(),
-  legalGround: LegalGroundSchema.optional(),
+  rattsligGrund: LegalGroundSchema.optional(),
   uppdrag: HandoverContentSchema.shape.uppdrag,
   kontakt: HandoverContentSchema.shape.kontakt,
   /** The family information: only for the sender, and for the receiver once it has kvitterat. */

@@ -26,10 +26,10 @@ export const ActionRequestSchema: z.ZodType<ActionRequest> = z.object({ actor: A
 
 export const StartHandoverSchema: z.ZodType<StartHandover> = z.object({
   actor: ActorSchema,
-  to: slug,
+  till: slug,
   receiverKind: z.enum(['intern', 'extern']),
-  content: HandoverContentSchema,
-  legalGround: LegalGroundSchema.optional(),
+  innehall: HandoverContentSchema,
+  rattsligGrund: LegalGroundSchema.optional(),
 });
 
 export const RaiseDisputeSchema: z.ZodType<RaiseDispute> = RaiseDisputeRequestSchema.extend({ actor: ActorSchema });

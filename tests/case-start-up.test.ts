@@ -109,7 +109,7 @@ test('a handover sent while the case starts its joint meeting: both children kee
   await historyHas(handle, 'activityTaskCompletedEventAttributes');
 
   // The handover arrives while the start-up has yet to start the meeting.
-  const sent = handle.executeUpdate(startHandoverUpdate, { args: [{ actor: actor('mottagning'), to: 'rvt', receiverKind: 'intern', content: handoverContent() }] });
+  const sent = handle.executeUpdate(startHandoverUpdate, { args: [{ actor: actor('mottagning'), till: 'rvt', receiverKind: 'intern', innehall: handoverContent() }] });
   await new Promise((resolve) => setTimeout(resolve, 500));
   await startWorker('workflows');
   const { handoverId, workflowId } = await sent;

@@ -28,7 +28,7 @@ type Handle = Awaited<ReturnType<WorkflowHarness['startCase']>>['handle'];
 
 async function send(handle: Handle, request: Partial<StartHandover> = {}) {
   return handle.executeUpdate(startHandoverUpdate, {
-    args: [{ actor: actor('mottagning'), to: 'rvt', receiverKind: 'intern', content: handoverContent(), ...request }],
+    args: [{ actor: actor('mottagning'), till: 'rvt', receiverKind: 'intern', innehall: handoverContent(), ...request }],
   });
 }
 const respond = (workflowId: string, unit: string, response: HandoverResponse) =>
@@ -94,7 +94,7 @@ test('an ignored handover is reminded, then escalated to the enhetschef and the 
 test('a rejected handover opens a dispute; the sektorchef decides, late, and every unit learns of it', async () => {
   await skipTo(h.env, '2030-03-18T07:00:00Z');
   const { handle } = await quietCase();
-  const { workflowId } = await send(handle, { to: 'resursenhet' });
+  const { workflowId } = await send(handle, { till: 'resursenhet' });
   const wrongUnit = await refused(respond(workflowId, 'rvt', { typ: 'avvisa', skal: 'Fel enhet för detta uppdrag' }));
   expect(wrongUnit.type).toBe('EJ_BEHORIG');
   const noReason = await refused(respond(workflowId, 'resursenhet', { typ: 'avvisa', skal: 'nej' }));
@@ -111,7 +111,7 @@ test('a rejected handover opens a dispute; the sektorchef decides, late, and eve
   const dispute = view.disputes[0]!;
   // the rejection opened a dispute
   expect(dispute).toBeDefined();
-  expect(dispute.subject).toStrictEqual({ typ: 'overlamning', id: 'o1' });
+  expect(dispute.foremal).toStrictEqual({ typ: 'overlamning', id: 'o1' });
   expect(dispute.raisedBy).toBe('resursenhet');
   expect(dispute.status).toBe('vantar_beslut');
   const toSektor = await h.mail.waitFor(isFrom(dispute.workflowId, 'd1.r0.ny_uppgift0'));
@@ -181,10 +181,10 @@ test('a handover to an external partner without a legal ground is refused and no
   await skipTo(h.env, '2030-04-08T07:00:00Z');
   const { handle } = await quietCase();
   const before = h.mail.messages().length;
-  const failure = await refused(send(handle, { to: 'kvinnojour', receiverKind: 'extern' }));
+  const failure = await refused(send(handle, { till: 'kvinnojour', receiverKind: 'extern' }));
   expect(failure.type).toBe('RATTSLIG_GRUND_SAKNAS');
   expect(failure.message).toMatch(/utan samtycke eller lagstöd/);
-  const unknownGround = await refused(send(handle, { to: 'kvinnojour', receiverKind: 'extern', legalGround: { typ: 'lagstod', grund: 'for-att-det-ar-bra' } }));
+  const unknownGround = await refused(send(handle, { till: 'kvinnojour', receiverKind: 'extern', rattsligGrund: { typ: 'lagstod', grund: 'for-att-det-ar-bra' } }));
   expect(unknownGround.type).toBe('OGILTIG_UPPGIFT');
   const view = await handle.query(caseViewQuery);
   // no handover was started
@@ -193,7 +193,7 @@ test('a handover to an external partner without a legal ground is refused and no
   // nothing went to the partner
   expect(!h.mail.messages().slice(before).some((m) => m.to.includes('kontakt@kvinnojouren.exempel.se'))).toBeTruthy();
 
-  const withGround = await send(handle, { to: 'polis', receiverKind: 'extern', legalGround: { typ: 'lagstod', grund: 'osl-10-21' } });
+  const withGround = await send(handle, { till: 'polis', receiverKind: 'extern', rattsligGrund: { typ: 'lagstod', grund: 'osl-10-21' } });
   const toPolice = await h.mail.waitFor(isFrom(withGround.workflowId, 'd1.r0.ny_uppgift0'));
   expect(toPolice.to).toStrictEqual(['registrator@polis.exempel.se']);
   // a receipt link instead of a link into the system
@@ -205,15 +205,15 @@ test('a handover to an external partner without a legal ground is refused and no
 test('a withdrawn consent cancels the pending handover under it and blocks the next one', async () => {
   await skipTo(h.env, '2030-04-15T07:00:00Z');
   const { handle } = await quietCase();
-  const noConsent = await refused(send(handle, { to: 'kvinnojour', receiverKind: 'extern', legalGround: { typ: 'samtycke', samtyckeId: 's1' } }));
+  const noConsent = await refused(send(handle, { till: 'kvinnojour', receiverKind: 'extern', rattsligGrund: { typ: 'samtycke', samtyckeId: 's1' } }));
   expect(noConsent.type).toBe('OGILTIG_UPPGIFT');
   const withConsent = await act(handle, 'mottagning', { type: 'samtycke', mottagare: ['kvinnojour'], omfattning: 'Behov av skyddat boende', lamnat: '2030-04-15' });
   expect(withConsent.consents[0]!.id).toBe('s1');
-  const notCovered = await refused(send(handle, { to: 'vard', receiverKind: 'extern', legalGround: { typ: 'samtycke', samtyckeId: 's1' } }));
+  const notCovered = await refused(send(handle, { till: 'vard', receiverKind: 'extern', rattsligGrund: { typ: 'samtycke', samtyckeId: 's1' } }));
   expect(notCovered.type).toBe('RATTSLIG_GRUND_SAKNAS');
   expect(notCovered.message).toMatch(/omfattar inte vard/);
 
-  const first = await send(handle, { to: 'kvinnojour', receiverKind: 'extern', legalGround: { typ: 'samtycke', samtyckeId: 's1' } });
+  const first = await send(handle, { till: 'kvinnojour', receiverKind: 'extern', rattsligGrund: { typ: 'samtycke', samtyckeId: 's1' } });
   await h.mail.waitFor(isFrom(first.workflowId, 'd1.r0.ny_uppgift0'));
   const withdrawn = await act(handle, 'mottagning', { type: 'aterkalla_samtycke', samtyckeId: 's1' });
   expect(withdrawn.consents[0]!.withdrawnAt).toBeTruthy();
@@ -224,7 +224,7 @@ test('a withdrawn consent cancels the pending handover under it and blocks the n
   const told = await h.mail.waitFor(isFrom(first.workflowId, 'aterkallad'));
   expect(told.to).toStrictEqual(['kontakt@kvinnojouren.exempel.se']);
 
-  const blocked = await refused(send(handle, { to: 'kvinnojour', receiverKind: 'extern', legalGround: { typ: 'samtycke', samtyckeId: 's1' } }));
+  const blocked = await refused(send(handle, { till: 'kvinnojour', receiverKind: 'extern', rattsligGrund: { typ: 'samtycke', samtyckeId: 's1' } }));
   expect(blocked.type).toBe('RATTSLIG_GRUND_SAKNAS');
   expect(blocked.message).toMatch(/återkallat/);
   // no second handover

@@ -1,8 +1,11 @@
 // `npm run record-histories [-- name ...]`: runs the workflows through their lifecycles on the
-// time-skipping test server and records the histories that the replay test replays. Names
-// limit it to some recordings, so that older histories stay as they were recorded.
-// Re-record only after a change that is meant to be incompatible (and versioned).
-import { writeFileSync } from 'node:fs';
+// time-skipping test server and records histories for the replay test. Recorded histories are
+// only ever added, never rewritten: they stand for cases that run for years. Each recording is
+// saved as `<name>.<today>.json` and an existing file is never overwritten, so after a
+// (versioned) workflow change the new recordings sit beside the old ones, and the replay test
+// replays both (a second recording on the same day gets `-2`, and so on). Names limit it to some
+// recordings.
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { CaseAction } from '../domain/case';
@@ -29,8 +32,11 @@ async function record(h: WorkflowHarness, name: string, started: Started) {
 
 async function save(h: WorkflowHarness, name: string, workflowId: string) {
   const history = await h.env.client.workflow.getHandle(workflowId).fetchHistory();
-  writeFileSync(path.join(out, `${name}.json`), historyToJSON(history));
-  console.log(`recorded ${name}: ${history.events?.length} events`);
+  const day = new Date().toISOString().slice(0, 10);
+  let file = path.join(out, `${name}.${day}.json`);
+  for (let n = 2; existsSync(file); n++) file = path.join(out, `${name}.${day}-${n}.json`);
+  writeFileSync(file, historyToJSON(history));
+  console.log(`recorded ${path.basename(file)}: ${history.events?.length} events`);
 }
 
 
@@ -40,7 +46,7 @@ try {
     // A child case with violence in the family: a handover asked to be completed, kvitterad;
     // a second one rejected and the dispute decided; the joint meeting booked and held.
     const family = await h.startCase({ kind: 'barn', flags: { vald: 'ja', barnIHushallet: true } });
-    const handover = await family.handle.executeUpdate(startHandoverUpdate, { args: [{ actor: actor('mottagning'), to: 'rvt', receiverKind: 'intern', content: handoverContent() }] });
+    const handover = await family.handle.executeUpdate(startHandoverUpdate, { args: [{ actor: actor('mottagning'), till: 'rvt', receiverKind: 'intern', innehall: handoverContent() }] });
     const handoverHandle = h.env.client.workflow.getHandle(handover.workflowId);
     await handoverHandle.executeUpdate(handoverResponseUpdate, { args: [{ actor: actor('rvt'), response: { typ: 'begar_komplettering', fraga: 'När gjordes polisanmälan?' } }] });
     await handoverHandle.executeUpdate(handoverResponseUpdate, { args: [{ actor: actor('mottagning'), response: { typ: 'besvara_komplettering', svar: 'Den 1 mars' } }] });
@@ -50,7 +56,7 @@ try {
     await h.completed(handover.workflowId);
     await save(h, 'overlamning-komplettering-kvitterad', handover.workflowId);
 
-    const rejected = await family.handle.executeUpdate(startHandoverUpdate, { args: [{ actor: actor('mottagning'), to: 'resursenhet', receiverKind: 'intern', content: handoverContent() }] });
+    const rejected = await family.handle.executeUpdate(startHandoverUpdate, { args: [{ actor: actor('mottagning'), till: 'resursenhet', receiverKind: 'intern', innehall: handoverContent() }] });
     await h.env.client.workflow.getHandle(rejected.workflowId).executeUpdate(handoverResponseUpdate, { args: [{ actor: actor('resursenhet'), response: { typ: 'avvisa', skal: 'Familjen behöver först skyddsplanering' } }] });
     await h.completed(rejected.workflowId);
     await save(h, 'overlamning-avvisad', rejected.workflowId);

@@ -122,7 +122,7 @@ test('a unit added by the samordnare receives its first handover and notificatio
 
   const content = handoverContent();
   const { workflowId } = await handle.executeUpdate(startHandoverUpdate, {
-    args: [{ actor: actor('mottagning'), to: 'familjecentral', receiverKind: 'intern', content }],
+    args: [{ actor: actor('mottagning'), till: 'familjecentral', receiverKind: 'intern', innehall: content }],
   });
   const first = await h.mail.waitFor(isFrom(workflowId, 'd1.r0.ny_uppgift0'));
   expect(first.to).toStrictEqual(['familjecentral@exempel.se']);
@@ -171,7 +171,7 @@ test('the grounds the samordnare allows for a partner are the only ones a handov
   const { handle } = await h.startCase({ kind: 'barn', rules: narrowed });
   const toPolice = (grund: string) =>
     handle.executeUpdate(startHandoverUpdate, {
-      args: [{ actor: actor('mottagning'), to: 'polis', receiverKind: 'extern', content: handoverContent(), legalGround: { typ: 'lagstod', grund } }],
+      args: [{ actor: actor('mottagning'), till: 'polis', receiverKind: 'extern', innehall: handoverContent(), rattsligGrund: { typ: 'lagstod', grund } }],
     });
   const refusedGround = await refused(toPolice('osl-10-2'));
   expect(refusedGround.type).toBe('RATTSLIG_GRUND_SAKNAS');
@@ -182,7 +182,7 @@ test('the grounds the samordnare allows for a partner are the only ones a handov
   expect(sent.handoverId).toBe('o1');
   // Another partner may still be given information on any listed ground.
   const toCare = await handle.executeUpdate(startHandoverUpdate, {
-    args: [{ actor: actor('mottagning'), to: 'vard', receiverKind: 'extern', content: handoverContent(), legalGround: { typ: 'lagstod', grund: 'osl-10-2' } }],
+    args: [{ actor: actor('mottagning'), till: 'vard', receiverKind: 'extern', innehall: handoverContent(), rattsligGrund: { typ: 'lagstod', grund: 'osl-10-2' } }],
   });
   expect(toCare.handoverId).toBe('o2');
 });

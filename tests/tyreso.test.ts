@@ -135,7 +135,7 @@ test('the Tyresö family: handover to RVT, joint meeting, and Trappan only with 
   expect(taken.body.innehall.vald).toBe('ja');
 
   const final = await call('GET', `/cases/${caseRef}`, mottagning);
-  expect(final.body.handovers.map((x: any) => [x.to, x.status])).toStrictEqual([
+  expect(final.body.handovers.map((x: any) => [x.till, x.status])).toStrictEqual([
       ['rvt', 'kvitterad'],
       ['resursenhet', 'kvitterad'],
     ]);

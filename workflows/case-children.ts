@@ -6,6 +6,7 @@ import type { RaiseDispute } from '../domain/dispute';
 import { caseFailure } from '../domain/failures';
 import type { StartHandover } from '../domain/handover';
 import { childWorkflowId } from '../domain/ids';
+import { childChangedAsRecorded } from '../domain/legacy-names';
 import type { HandoverTrigger, MeetingTrigger } from '../domain/rules';
 import type { CaseModel, DeadlineSpec } from './case-model';
 import { timingSpec } from './deadline-tracker';
@@ -53,7 +54,7 @@ export function addMeeting(model: CaseModel, trigger: MeetingTrigger, child: Res
 
 /** Refuses a handover that may not be sent: unknown sender, no legal ground, withdrawn consent. */
 export function checkHandover(model: CaseModel, request: StartHandover): void {
-  const { actor, to, receiverKind, legalGround } = request;
+  const { actor, till: to, receiverKind, rattsligGrund: legalGround } = request;
   const { state } = model;
   if (model.closed) throw caseFailure('FEL_FAS', 'Ärendet är avslutat och kan inte ändras');
   if (actor.role !== 'handlaggare' && actor.role !== 'enhetschef') {
@@ -97,17 +98,17 @@ export function checkHandover(model: CaseModel, request: StartHandover): void {
 export function addHandover(model: CaseModel, request: StartHandover, child: ReservedChild, now: string): Handover {
   const handover: Handover = {
     ...child,
-    from: request.actor.unit,
-    to: request.to,
+    fran: request.actor.unit,
+    till: request.till,
     receiverKind: request.receiverKind,
     status: 'skickad',
     sentAt: now,
-    ...(request.legalGround?.typ === 'samtycke' ? { consentId: request.legalGround.samtyckeId } : {}),
+    ...(request.rattsligGrund?.typ === 'samtycke' ? { consentId: request.rattsligGrund.samtyckeId } : {}),
   };
   model.state.handovers.push(handover);
-  model.closeOpen((d) => d.key === 'overlamning' && d.target === request.to && d.unit === request.actor.unit, 'done', now);
-  model.involve(request.to);
-  model.state.events.push({ at: now, type: 'overlamning', unit: request.actor.unit, by: request.actor.sub, summary: `Överlämning ${child.id} skickad till ${request.to}` });
+  model.closeOpen((d) => d.key === 'overlamning' && d.target === request.till && d.unit === request.actor.unit, 'done', now);
+  model.involve(request.till);
+  model.state.events.push({ at: now, type: 'overlamning', unit: request.actor.unit, by: request.actor.sub, summary: `Överlämning ${child.id} skickad till ${request.till}` });
   return handover;
 }
 
@@ -131,13 +132,13 @@ export function checkDispute(model: CaseModel, request: RaiseDispute): void {
         ? state.insatser.some((i) => i.id === foremal.id)
         : state.meetings.some((m) => m.id === foremal.id);
   if (!exists) throw caseFailure('OGILTIG_UPPGIFT', `${foremal.id} finns inte i ärendet`, 'foremal.id');
-  if (state.disputes.some((d) => d.status === 'vantar_beslut' && d.subject.typ === foremal.typ && d.subject.id === foremal.id)) {
+  if (state.disputes.some((d) => d.status === 'vantar_beslut' && d.foremal.typ === foremal.typ && d.foremal.id === foremal.id)) {
     throw caseFailure('FEL_FAS', `Det finns redan en tvist om ${foremal.id} som väntar på beslut`, 'foremal.id');
   }
 }
 
 export function addDispute(model: CaseModel, request: RaiseDispute, child: ReservedChild, now: string): CaseState['disputes'][number] {
-  const dispute = { ...child, subject: request.foremal, raisedBy: request.actor.unit, status: 'vantar_beslut' as const };
+  const dispute = { ...child, foremal: request.foremal, raisedBy: request.actor.unit, status: 'vantar_beslut' as const };
   model.state.disputes.push(dispute);
   model.state.events.push({ at: now, type: 'tvist', unit: request.actor.unit, by: request.actor.sub, summary: `Tvist ${child.id} om ${request.foremal.typ} ${request.foremal.id} väckt` });
   return dispute;
@@ -149,7 +150,7 @@ export function disputeParties(model: CaseModel, request: RaiseDispute): string[
   const { state } = model;
   const parties =
     foremal.typ === 'overlamning'
-      ? state.handovers.filter((h) => h.id === foremal.id).flatMap((h) => [h.from, h.to])
+      ? state.handovers.filter((h) => h.id === foremal.id).flatMap((h) => [h.fran, h.till])
       : foremal.typ === 'insats'
         ? state.insatser.filter((i) => i.id === foremal.id).flatMap((i) => [i.decidedBy, i.performedBy])
         : state.meetings.filter((m) => m.id === foremal.id).flatMap((m) => m.units);
@@ -164,13 +165,13 @@ const changeLabels: Record<string, string> = {
   aterkallad: 'återkallad',
   bokat: 'bokat',
   hallet: 'hållet med ansvarsfördelning',
-  installt: 'inställt',
   avgjord: 'avgjord av sektorchefen',
   installd: 'inställd',
 };
 
 /** Applies what a child reported. Returns the handover when it was rejected (a dispute follows). */
-export function childChanged(model: CaseModel, change: ChildChanged): Handover | undefined {
+export function childChanged(model: CaseModel, recorded: ChildChanged): Handover | undefined {
+  const change = childChangedAsRecorded(recorded);
   const { state } = model;
   const list = change.kind === 'overlamning' ? state.handovers : change.kind === 'planeringsmote' ? state.meetings : state.disputes;
   const child = (list as { id: string; status: string }[]).find((c) => c.id === change.id);
@@ -189,7 +190,7 @@ export function withdrawChildren(model: CaseModel, which: { workflowId: string }
   const ids = new Set(which.map((c) => c.workflowId));
   const { state } = model;
   for (const h of state.handovers) if (ids.has(h.workflowId) && isPending(h.status)) h.status = 'aterkallad';
-  for (const m of state.meetings) if (ids.has(m.workflowId) && (m.status === 'ej_bokat' || m.status === 'bokat')) m.status = 'installt';
+  for (const m of state.meetings) if (ids.has(m.workflowId) && (m.status === 'ej_bokat' || m.status === 'bokat')) m.status = 'installd';
   for (const d of state.disputes) if (ids.has(d.workflowId) && d.status === 'vantar_beslut') d.status = 'installd';
 }
 
@@ -199,7 +200,7 @@ export function openChildren(model: CaseModel): { workflowId: string }[] {
   return [
     ...state.handovers.filter((h) => isPending(h.status)),
     // A held meeting may still track the tasks of its division of responsibility.
-    ...state.meetings.filter((m) => m.status !== 'installt'),
+    ...state.meetings.filter((m) => m.status !== 'installd'),
     ...state.disputes.filter((d) => d.status === 'vantar_beslut'),
   ];
 }

@@ -16,6 +16,7 @@ import {
 import { Mutex } from 'async-mutex';
 import type { CaseState, CaseWorkflowInput, Deadline, MemoTask } from '../domain/case';
 import type { RaiseDispute } from '../domain/dispute';
+import { caseStateAsRecorded, startHandoverAsRecorded } from '../domain/legacy-names';
 import { completeRecordedRules } from '../domain/legacy-rules';
 import {
   caseOpenedUpdate,
@@ -88,7 +89,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   const input: CaseWorkflowInput = { ...args, rules: completeRecordedRules(args.rules) };
   const nowIso = () => new Date().toISOString();
   // The case's rules are `model.rules`: the version it started under until moved on purpose.
-  const model = new CaseModel(args.resume ?? CaseModel.initialState(input, nowIso()), input.rules);
+  const model = new CaseModel(args.resume ? caseStateAsRecorded(args.resume) : CaseModel.initialState(input, nowIso()), input.rules);
   const lock = new Mutex();
   const caseId = workflowInfo().workflowId;
 
@@ -171,9 +172,9 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
           caseRef: model.state.caseRef,
           disputeId: id,
           parentWorkflowId: caseId,
-          subject: request.foremal,
+          foremal: request.foremal,
           raisedBy: { unit: request.actor.unit, sub: request.actor.sub },
-          reason: request.skal,
+          skal: request.skal,
           parties: disputeParties(model, request),
           involvedUnits: [...model.state.involvedUnits],
           rules: { ...clockRules(model.rules), disputes: model.rules.disputes },
@@ -219,6 +220,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
 
   setCheckedUpdate(startHandoverUpdate, {
     schema: StartHandoverSchema,
+    asRecorded: startHandoverAsRecorded,
     lock,
     check: (request) => checkHandover(model, request),
     handle: async (request) => {
@@ -232,14 +234,14 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
             caseRef: model.state.caseRef,
             handoverId: id,
             parentWorkflowId: caseId,
-            from: request.actor.unit,
-            to: request.to,
+            fran: request.actor.unit,
+            till: request.till,
             receiverKind: request.receiverKind,
-            content: request.content,
-            ...(request.legalGround ? { legalGround: request.legalGround } : {}),
+            innehall: request.innehall,
+            ...(request.rattsligGrund ? { rattsligGrund: request.rattsligGrund } : {}),
             sentBy: request.actor.sub,
             rules: { ...clockRules(model.rules), handovers: model.rules.handovers },
-            protectedCase: model.state.flags.skyddadeUppgifter || request.content.skyddadeUppgifter !== 'nej',
+            protectedCase: model.state.flags.skyddadeUppgifter || request.innehall.skyddadeUppgifter !== 'nej',
           },
         ],
       });

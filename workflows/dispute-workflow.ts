@@ -5,6 +5,7 @@ import { Mutex } from 'async-mutex';
 import type { DecideDispute, DisputeView, DisputeWorkflowInput } from '../domain/dispute';
 import { caseFailure } from '../domain/failures';
 import { SECTOR_UNIT } from '../domain/ids';
+import { disputeInputAsRecorded } from '../domain/legacy-names';
 import { decideDisputeUpdate, disputeViewQuery, withdrawSignal } from '../domain/messages';
 import { DeadlineTracker, TaskList, timingSpec } from './deadline-tracker';
 import { publishItem, reportToCase } from './item-visibility';
@@ -16,7 +17,8 @@ export interface DisputeResult {
   status: DisputeView['status'];
 }
 
-export async function disputeWorkflow(input: DisputeWorkflowInput): Promise<DisputeResult> {
+export async function disputeWorkflow(recorded: DisputeWorkflowInput): Promise<DisputeResult> {
+  const input = disputeInputAsRecorded(recorded);
   const { rules } = input;
   const nowIso = () => new Date().toISOString();
   const lock = new Mutex();
@@ -24,9 +26,9 @@ export async function disputeWorkflow(input: DisputeWorkflowInput): Promise<Disp
     id: input.disputeId,
     workflowId: workflowInfo().workflowId,
     caseRef: input.caseRef,
-    subject: input.subject,
+    foremal: input.foremal,
     raisedBy: input.raisedBy,
-    reason: input.reason,
+    skal: input.skal,
     status: 'vantar_beslut',
     raisedAt: nowIso(),
     tasks: [],
@@ -39,7 +41,7 @@ export async function disputeWorkflow(input: DisputeWorkflowInput): Promise<Disp
       units: input.parties,
       ...(view.status === 'vantar_beslut' ? { waiting: { for: 'beslut', units: [SECTOR_UNIT, ...input.parties], since: view.raisedAt } } : {}),
       deadlines: view.tasks,
-      summary: `Tvist ${input.disputeId} om ${input.subject.typ} ${input.subject.id} mellan ${input.parties.join(', ')}`,
+      summary: `Tvist ${input.disputeId} om ${input.foremal.typ} ${input.foremal.id} mellan ${input.parties.join(', ')}`,
     });
   const tasks = new TaskList(view.tasks, rules);
   const tracker = new DeadlineTracker({ digest: rules.escalationDigest, caseRef: input.caseRef, protectedCase: () => input.protectedCase, onEscalated: publish });

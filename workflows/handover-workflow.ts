@@ -5,6 +5,7 @@ import { Mutex } from 'async-mutex';
 import type { HandoverStatus } from '../domain/child-status';
 import { caseFailure } from '../domain/failures';
 import type { HandoverResponseRequest, HandoverView, HandoverWorkflowInput } from '../domain/handover';
+import { handoverInputAsRecorded } from '../domain/legacy-names';
 import { handoverResponseUpdate, handoverViewQuery, withdrawSignal } from '../domain/messages';
 import { DeadlineTracker, TaskList, timingSpec } from './deadline-tracker';
 import { publishItem, reportToCase } from './item-visibility';
@@ -18,7 +19,8 @@ export interface HandoverResult {
 
 const pending: HandoverStatus[] = ['skickad', 'komplettering_begard', 'komplettering_besvarad'];
 
-export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<HandoverResult> {
+export async function handoverWorkflow(recorded: HandoverWorkflowInput): Promise<HandoverResult> {
+  const input = handoverInputAsRecorded(recorded);
   const { rules } = input;
   const nowIso = () => new Date().toISOString();
   const lock = new Mutex();
@@ -27,16 +29,16 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ha
     id: input.handoverId,
     workflowId: workflowInfo().workflowId,
     caseRef: input.caseRef,
-    from: input.from,
-    to: input.to,
+    fran: input.fran,
+    till: input.till,
     receiverKind: input.receiverKind,
     status: 'skickad',
     sentAt: nowIso(),
-    ...(input.legalGround ? { legalGround: input.legalGround } : {}),
-    uppdrag: input.content.uppdrag,
-    kontakt: input.content.kontakt,
-    innehall: input.content,
-    thread: [{ at: nowIso(), typ: 'skickad', unit: input.from }],
+    ...(input.rattsligGrund ? { rattsligGrund: input.rattsligGrund } : {}),
+    uppdrag: input.innehall.uppdrag,
+    kontakt: input.innehall.kontakt,
+    innehall: input.innehall,
+    thread: [{ at: nowIso(), typ: 'skickad', unit: input.fran }],
     tasks: [],
   };
   let waitingSince = view.sentAt;
@@ -47,19 +49,19 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ha
     publishItem({
       kind: 'overlamning',
       caseRef: input.caseRef,
-      units: [input.from, input.to],
+      units: [input.fran, input.till],
       ...(open
         ? {
             waiting: {
               for: answering ? 'komplettering' : 'kvittens',
               // An external partner has no manager here: the sending unit follows it up.
-              units: answering ? [input.from] : external ? [input.to, input.from] : [input.to],
+              units: answering ? [input.fran] : external ? [input.till, input.fran] : [input.till],
               since: waitingSince,
             },
           }
         : {}),
       deadlines: view.tasks,
-      summary: `Överlämning ${input.handoverId} från ${input.from} till ${input.to}`,
+      summary: `Överlämning ${input.handoverId} från ${input.fran} till ${input.till}`,
     });
   };
 
@@ -77,11 +79,11 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ha
   const check = ({ actor, response }: HandoverResponseRequest) => {
     if (!pending.includes(view.status)) throw caseFailure('FEL_FAS', `Överlämningen är redan ${statusLabels[view.status]}`);
     if (response.typ === 'besvara_komplettering') {
-      if (actor.unit !== input.from || actor.role === 'extern') throw caseFailure('EJ_BEHORIG', 'Endast den överlämnande enheten kan besvara en begäran om komplettering');
+      if (actor.unit !== input.fran || actor.role === 'extern') throw caseFailure('EJ_BEHORIG', 'Endast den överlämnande enheten kan besvara en begäran om komplettering');
       if (view.status !== 'komplettering_begard') throw caseFailure('FEL_FAS', 'Ingen komplettering är begärd');
       return;
     }
-    if (actor.unit !== input.to) throw caseFailure('EJ_BEHORIG', `Överlämningen går till ${input.to}; endast den enheten kan svara på den`);
+    if (actor.unit !== input.till) throw caseFailure('EJ_BEHORIG', `Överlämningen går till ${input.till}; endast den enheten kan svara på den`);
     if (actor.role === 'extern' && (!external || response.typ !== 'kvittera')) {
       throw caseFailure('EJ_BEHORIG', 'Länken kan bara användas för att bekräfta mottagandet');
     }
@@ -124,7 +126,7 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ha
           await tasks.add({
             key: 'komplettering',
             title: 'Begäran om komplettering av överlämning att besvara',
-            unit: input.from,
+            unit: input.fran,
             trigger: 'begar_komplettering',
             startAt: now,
             legal: rules.handovers.legal,
@@ -153,10 +155,10 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ha
     await lock.runExclusive(async () => {
       if (!pending.includes(view.status)) return;
       const now = nowIso();
-      view.thread.push({ at: now, typ: 'aterkallad', unit: input.from, text: reason });
-      await finish('aterkallad', input.from, 'arende');
+      view.thread.push({ at: now, typ: 'aterkallad', unit: input.fran, text: reason });
+      await finish('aterkallad', input.fran, 'arende');
       // The receiver learns that nothing is waiting for it any more.
-      await tracker.notify({ key: 'aterkallad', kind: 'meddelande', to: 'enhet', unit: input.to, title: 'En överlämning har återkallats' });
+      await tracker.notify({ key: 'aterkallad', kind: 'meddelande', to: 'enhet', unit: input.till, title: 'En överlämning har återkallats' });
       publish();
     });
   });
@@ -166,8 +168,8 @@ export async function handoverWorkflow(input: HandoverWorkflowInput): Promise<Ha
     await tasks.add({
       key: 'kvittens',
       title: external ? 'Bekräfta mottagen överlämning från socialtjänsten' : 'Överlämning att kvittera',
-      unit: input.to,
-      ...(external ? { managerUnit: input.from } : {}),
+      unit: input.till,
+      ...(external ? { managerUnit: input.fran } : {}),
       trigger: 'overlamning',
       startAt: view.sentAt,
       legal: rules.handovers.legal,

@@ -51,7 +51,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   const base = (now: string) => ({ trigger: input.trigger, startAt: now, legal: input.legal, counting: 'kalenderdagar' as const, duration: 'P0D' });
 
   const check = ({ actor, action }: MeetingActionRequest) => {
-    if (view.status === 'installt') throw caseFailure('FEL_FAS', 'Mötet är inställt');
+    if (view.status === 'installd') throw caseFailure('FEL_FAS', 'Mötet är inställt');
     if (actor.role !== 'handlaggare' && actor.role !== 'enhetschef') throw caseFailure('EJ_BEHORIG', 'Endast handläggare och enhetschefer på mötets enheter kan göra detta');
     const now = Date.now();
     switch (action.typ) {
@@ -159,7 +159,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     await lock.runExclusive(async () => {
       const now = nowIso();
       tasks.close(() => true, 'cancelled', now);
-      if (view.status !== 'hallet') view.status = 'installt';
+      if (view.status !== 'hallet') view.status = 'installd';
       publish();
     });
   });
@@ -178,7 +178,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   });
 
   // Done when held and every task of its outcome is done, or when the case withdraws it.
-  await condition(() => (view.status === 'installt' || view.status === 'hallet') && open().length === 0 && allHandlersFinished() && tracker.idle);
+  await condition(() => (view.status === 'installd' || view.status === 'hallet') && open().length === 0 && allHandlersFinished() && tracker.idle);
   publish();
   return { meetingId: input.meetingId, status: view.status };
 }

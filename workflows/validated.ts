@@ -14,13 +14,21 @@ import type { z } from '../domain/zod';
  */
 export function setCheckedUpdate<Ret, Arg>(
   update: UpdateDefinition<Ret, [Arg]>,
-  options: { schema: z.ZodType<Arg>; lock: Mutex; check: (request: Arg) => void; handle: (request: Arg) => Promise<Ret> },
+  options: {
+    schema: z.ZodType<Arg>;
+    /** Reads an argument as histories recorded before a rename hold it (the handler runs on replay). */
+    asRecorded?: (recorded: Arg) => Arg;
+    lock: Mutex;
+    check: (request: Arg) => void;
+    handle: (request: Arg) => Promise<Ret>;
+  },
 ): void {
-  const { schema, lock, check, handle } = options;
+  const { schema, asRecorded = (arg: Arg) => arg, lock, check, handle } = options;
   setHandler(
     update,
-    async (request) =>
+    async (recorded) =>
       lock.runExclusive(async () => {
+        const request = asRecorded(recorded);
         check(request);
         return handle(request);
       }),
