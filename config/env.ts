@@ -36,6 +36,9 @@ const EnvSchema = z.object({
   AUTH_OIDC_ISSUER: optional,
   AUTH_OIDC_AUDIENCE: optional,
   AUTH_JWKS_URL: optional,
+  /** The longest lifetime (exp − iat) a token may have, and how far a clock may be ahead. */
+  AUTH_MAX_TOKEN_LIFETIME: isoDuration.default('PT12H'),
+  AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   ORGANISATION_FILE: optional,
   RECEIPT_LINK_SECRET: optional,
   STUCK_AFTER: isoDuration.default('P3D'),
@@ -62,7 +65,16 @@ export interface AppConfig {
   };
   mail: { smtpUrl?: string; from: string; catcherSmtpPort: number; catcherHttpPort: number };
   databaseUrl: string;
-  auth: { jwtSecret: string; usesDevSecret: boolean; oidcIssuer?: string; oidcAudience?: string; jwksUrl?: string };
+  auth: {
+    jwtSecret: string;
+    usesDevSecret: boolean;
+    oidcIssuer?: string;
+    oidcAudience?: string;
+    jwksUrl?: string;
+    /** ISO duration: a token living longer than this (exp − iat, or exp − now without iat) is refused. */
+    maxTokenLifetime: string;
+    clockSkewSeconds: number;
+  };
   organisation: Organisation;
   /** Signs the single-use links with which external partners confirm a handover. */
   receiptSecret: string;
@@ -110,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ...(e.AUTH_OIDC_ISSUER ? { oidcIssuer: e.AUTH_OIDC_ISSUER } : {}),
       ...(e.AUTH_OIDC_AUDIENCE ? { oidcAudience: e.AUTH_OIDC_AUDIENCE } : {}),
       ...(e.AUTH_JWKS_URL ? { jwksUrl: e.AUTH_JWKS_URL } : {}),
+      maxTokenLifetime: e.AUTH_MAX_TOKEN_LIFETIME,
+      clockSkewSeconds: e.AUTH_CLOCK_SKEW_SECONDS,
     },
     organisation: e.ORGANISATION_FILE ? loadOrganisation(e.ORGANISATION_FILE) : defaultOrganisation,
     receiptSecret: e.RECEIPT_LINK_SECRET ?? `${e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET}:kvittenslank`,

@@ -50,7 +50,7 @@ export async function startApiHarness(options: { stuckAfter?: string } = {}): Pr
       config: {
         receiptSecret: testReceiptSecret,
         stuckAfter: options.stuckAfter ?? 'P3D',
-        auth: { jwtSecret: testSecret, usesDevSecret: false },
+        auth: { jwtSecret: testSecret, usesDevSecret: false, maxTokenLifetime: 'PT12H', clockSkewSeconds: 60 },
         temporal: { taskQueue: worker.taskQueue },
       },
       ruleStore,
