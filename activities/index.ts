@@ -1,6 +1,6 @@
 // Activities, built by a factory from the dependencies the worker hands in (mailer, ledger,
 // organisation), so that tests can hand in real ones without module mocking.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import { findUnit, SECTOR_UNIT, type Organisation, type OrganisationSource } from '../domain/organisation';
@@ -21,6 +21,11 @@ export interface ActivityDependencies {
   mailFrom: string;
   publicUrl: string;
   timeZone: string;
+  /**
+   * Keys an external partner's Message-ID and `X-Samverkan-Key` (an HMAC of the notification
+   * key): a plain hash of a key that holds a guessable case reference could be guessed back.
+   */
+  mailSecret: string;
 }
 
 export interface NotificationResult {
@@ -36,6 +41,15 @@ export function messageIdFor(key: string): string {
   return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@samverkan>`;
 }
 
+/**
+ * What an external partner's mail carries instead of the notification key, in `X-Samverkan-Key`
+ * and (as `<value@samverkan>`) its Message-ID: stable for a key, so a retry sends the same, and
+ * nothing in it leads back to the case without the secret.
+ */
+export function partnerMailKey(secret: string, key: string): string {
+  return createHmac('sha256', secret).update(`e-post:${key}`).digest('hex').slice(0, 32);
+}
+
 export function createActivities(deps: ActivityDependencies) {
   return {
     /**
@@ -48,11 +62,13 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     async sendNotification(input: NotificationInput): Promise<NotificationResult> {
-      const { name, recipient } = recipientOf(await deps.organisation(), input.unit, input.to, input.managerUnit);
-      const messageId = messageIdFor(input.key);
+      const { name, recipient, partner } = recipientOf(await deps.organisation(), input.unit, input.to, input.managerUnit);
+      // A partner's mail carries nothing of the case: not the key (it holds the case reference) either.
+      const headerKey = partner ? partnerMailKey(deps.mailSecret, input.key) : input.key;
+      const messageId = partner ? `<${headerKey}@samverkan>` : messageIdFor(input.key);
       if (await deps.ledger.alreadySent(input.key)) return { messageId, recipient, duplicate: true };
-      const context = { unitName: name, publicUrl: deps.publicUrl, timeZone: deps.timeZone };
-      if (input.digest) {
+      const context = { unitName: name, publicUrl: deps.publicUrl, timeZone: deps.timeZone, ...(partner ? { partner } : {}) };
+      if (input.digest && !partner) {
         await deps.digests.queue({ key: input.key, recipient, line: composeDigestLine(input, context) });
         return { messageId, recipient, duplicate: false, queued: true };
       }
@@ -70,7 +86,7 @@ export function createActivities(deps: ActivityDependencies) {
       const { subject, text } = composeNotification(input, { ...context, ...(receiptUrl ? { receiptUrl } : {}) });
       // The stable Message-ID also lets mail servers and clients drop a copy that a crash
       // between sending and recording could still cause.
-      await deps.mailer.sendMail({ from: deps.mailFrom, to: recipient, subject, text, messageId, headers: { 'X-Samverkan-Key': input.key } });
+      await deps.mailer.sendMail({ from: deps.mailFrom, to: recipient, subject, text, messageId, headers: { 'X-Samverkan-Key': headerKey } });
       await deps.ledger.recordSent({ key: input.key, messageId, recipient, subject });
       return { messageId, recipient, duplicate: false };
     },
@@ -107,11 +123,14 @@ export function createActivities(deps: ActivityDependencies) {
 
 export type Activities = ReturnType<typeof createActivities>;
 
-/** Who receives a notification: the unit, a manager above it, or the sector's managers. */
-export function recipientOf(org: Organisation, unitId: string, to: EscalationTarget, managerUnitId?: string): { name: string; recipient: string } {
+/**
+ * Who receives a notification: the unit, a manager above it, or the sector's managers.
+ * `partner`: it goes to an external partner's own mailbox (managers are always internal).
+ */
+export function recipientOf(org: Organisation, unitId: string, to: EscalationTarget, managerUnitId?: string): { name: string; recipient: string; partner: boolean } {
   const sector = org.sector;
   if (unitId === SECTOR_UNIT) {
-    return { name: sector.name, recipient: to === 'forvaltningschef' ? (sector.directorEmail ?? sector.managerEmail) : sector.managerEmail };
+    return { name: sector.name, recipient: to === 'forvaltningschef' ? (sector.directorEmail ?? sector.managerEmail) : sector.managerEmail, partner: false };
   }
   const unit = findUnit(org, unitId);
   if (!unit) throw ApplicationFailure.nonRetryable(`Enheten ${unitId} finns inte i organisationen`, 'OKAND_ENHET');
@@ -122,5 +141,5 @@ export function recipientOf(org: Organisation, unitId: string, to: EscalationTar
     sektorchef: sector.managerEmail,
     forvaltningschef: sector.directorEmail ?? sector.managerEmail,
   }[to];
-  return { name: unit.name, recipient };
+  return { name: unit.name, recipient, partner: unit.kind === 'extern' && to === 'enhet' };
 }

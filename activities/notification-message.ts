@@ -1,6 +1,11 @@
-// The text of a notification. It says what is waiting, by when, and links to it; it carries
-// no names, personal identity numbers, addresses or free text from the case.
+// The text of a notification. It says which unit has what general kind of task, by when, and
+// links to it; what the task is about is behind login. It carries no names, personal identity
+// numbers, addresses or free text from the case, and no task title or legal citation either:
+// those name the case's facts ("Överlämning till relationsvåldsteamet", "14 kap. 1 §: anmälan
+// när ett barn kan behöva skydd"). An external partner's mail carries nothing of the case at
+// all, not even its reference.
 import { DateTime } from 'luxon';
+import type { Deadline } from '../domain/case';
 import type { EscalationTarget } from '../domain/rules';
 
 /** A task announced, reminded or escalated; or a one-off notice (a decision, a withdrawal). */
@@ -13,10 +18,17 @@ export interface NotificationInput {
   to: EscalationTarget;
   caseRef: string;
   unit: string;
-  title: string;
+  /** The deadline's key: the mail names only its general kind (`taskKinds`). */
+  deadlineKey?: Deadline['key'];
+  /** The task's title. Never put in a mail (it names the case's facts); only the key's kind is. */
+  title?: string;
   dueAt?: string;
+  /** The task's legal citation. Never put in a mail, for the same reason as the title. */
   citation?: string;
-  /** Skyddade personuppgifter: say even less than usual. */
+  /**
+   * Skyddade personuppgifter. A mail already says nothing of the case, and a protected case's
+   * mail is the same as any other's: a different wording would itself tell the case apart.
+   */
   protectedCase: boolean;
   /** Whose enhetschef hears of a miss, when not the unit's own (an external partner has none). */
   managerUnit?: string;
@@ -30,19 +42,67 @@ export interface MessageContext {
   unitName: string;
   publicUrl: string;
   timeZone: string;
+  /** The mail goes to an external partner's own mailbox: no link into the system, no case reference. */
+  partner?: boolean;
   /** For an external partner: the link that confirms receipt, instead of a link into the system. */
   receiptUrl?: string;
+}
+
+/**
+ * What a mail says a task is: one general kind per deadline key, in words that say nothing about
+ * violence, honour, children or protected identity. A child's and an adult's assessment read
+ * alike. Typed by the key, so a new kind of deadline does not compile without its words.
+ */
+export const taskKinds: Record<Deadline['key'], string> = {
+  'barn.skyddsbedomning': 'Bedömning att göra',
+  'barn.forhandsbedomning': 'Bedömning att göra',
+  'barn.utredning': 'Utredning',
+  'vuxen.riskbedomning': 'Bedömning att göra',
+  'vuxen.utredning': 'Utredning',
+  'utovare.erbjudande': 'Erbjudande att lämna',
+  uppfoljning: 'Uppföljning',
+  overlamning: 'Överlämning att skicka',
+  kvittens: 'Överlämning att kvittera',
+  komplettering: 'Komplettering att besvara',
+  planeringsmote: 'Möte att boka',
+  deltagande: 'Deltagande att bekräfta',
+  motesuppgift: 'Uppgift från möte',
+  tvist: 'Tvist att avgöra',
+};
+
+/** A task whose key the input does not give (a workflow that sends none). */
+export const unknownTaskKind = 'Uppgift att göra';
+
+/**
+ * One-off notices, by the name their key ends in (`<workflow id>/<name>[.<unit>]`): fixed words
+ * too, whatever title the workflow sends along.
+ */
+const notices: Record<string, string> = {
+  aterkallad: 'En överlämning har återkallats',
+  beslut: 'Sektorchefen har avgjort en tvist i ärendet',
+};
+const unknownNotice = 'Nytt meddelande i Samverkan';
+
+/** The general kind of the task a notification is about, or the notice it gives. */
+export function whatOf(input: Pick<NotificationInput, 'kind' | 'key' | 'deadlineKey'>): string {
+  if (input.kind === 'meddelande') {
+    const name = input.key.slice(input.key.lastIndexOf('/') + 1).split('.')[0]!;
+    return Object.hasOwn(notices, name) ? notices[name]! : unknownNotice;
+  }
+  return input.deadlineKey && Object.hasOwn(taskKinds, input.deadlineKey) ? taskKinds[input.deadlineKey] : unknownTaskKind;
 }
 
 export function formatSwedishTime(iso: string, timeZone: string): string {
   return DateTime.fromISO(iso, { zone: timeZone }).setLocale('sv').toFormat("d MMMM yyyy 'kl.' HH:mm");
 }
 
+const footer = 'Det här meddelandet innehåller inga uppgifter om ärendet eller om personer. Logga in i Samverkan för att se vad uppgiften gäller.';
+
 export function composeNotification(input: NotificationInput, ctx: MessageContext): { subject: string; text: string } {
-  const what = input.protectedCase ? 'En uppgift i ett ärende med skyddade uppgifter' : input.title;
   const due = input.dueAt ? formatSwedishTime(input.dueAt, ctx.timeZone) : '';
-  const link = caseLink(input.caseRef, ctx.publicUrl);
   if (ctx.receiptUrl) return receiptNotice(input, ctx, due);
+  if (ctx.partner) return partnerNotice(input, ctx, due);
+  const what = whatOf(input);
   let subject: string;
   let lead: string;
   switch (input.kind) {
@@ -74,10 +134,9 @@ export function composeNotification(input: NotificationInput, ctx: MessageContex
     `Vad: ${what}`,
     `Ansvarig enhet: ${ctx.unitName}`,
     ...(due && input.kind !== 'meddelande' ? [`Senast: ${due}`] : []),
-    ...(input.protectedCase || !input.citation ? [] : [`Lagstöd: ${input.citation}`]),
-    `Öppna i Samverkan: ${link}`,
+    `Öppna i Samverkan: ${caseLink(input.caseRef, ctx.publicUrl)}`,
     '',
-    'Det här meddelandet innehåller inga uppgifter om personer. Logga in i Samverkan för att se ärendet.',
+    footer,
   ];
   return { subject, text: lines.join('\n') };
 }
@@ -98,11 +157,42 @@ function receiptNotice(input: NotificationInput, ctx: MessageContext, due: strin
   return { subject, text: lines.join('\n') };
 }
 
-/** One line of a manager's digest: what, where, by when, and the link. No case data. */
+/**
+ * Anything else to an external partner (a withdrawn handover): partners have no login, so no
+ * link into the system, and nothing that names the case.
+ */
+function partnerNotice(input: NotificationInput, ctx: MessageContext, due: string): { subject: string; text: string } {
+  const withdrawn = input.kind === 'meddelande' && whatOf(input) === notices.aterkallad;
+  if (withdrawn) {
+    return {
+      subject: 'Överlämning från socialtjänsten återkallad',
+      text: [
+        'Hej,',
+        '',
+        `Socialtjänsten har återkallat en överlämning till ${ctx.unitName}. Den väntar inte längre på er bekräftelse.`,
+        '',
+        'Det här meddelandet innehåller inga uppgifter om ärendet.',
+      ].join('\n'),
+    };
+  }
+  const what = whatOf(input);
+  return {
+    subject: `Meddelande från socialtjänsten till ${ctx.unitName}`,
+    text: [
+      'Hej,',
+      '',
+      `Socialtjänsten har ett meddelande till ${ctx.unitName}: ${what}${due && input.kind !== 'meddelande' ? `, senast ${due}` : ''}.`,
+      'Handläggaren kontaktar er på överenskommet, säkert sätt med det ni behöver.',
+      '',
+      'Det här meddelandet innehåller inga uppgifter om ärendet.',
+    ].join('\n'),
+  };
+}
+
+/** One line of a manager's digest: what kind of task, where, by when, and the link. No case data. */
 export function composeDigestLine(input: NotificationInput, ctx: MessageContext): string {
-  const what = input.protectedCase ? 'En uppgift i ett ärende med skyddade uppgifter' : input.title;
   const due = input.dueAt ? `, skulle vara klar ${formatSwedishTime(input.dueAt, ctx.timeZone)}` : '';
-  return `${what} hos ${ctx.unitName}${due}: ${caseLink(input.caseRef, ctx.publicUrl)}`;
+  return `${whatOf(input)} hos ${ctx.unitName}${due}: ${caseLink(input.caseRef, ctx.publicUrl)}`;
 }
 
 function caseLink(caseRef: string, publicUrl: string): string {

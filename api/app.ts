@@ -1,17 +1,23 @@
 // Builds the HTTP API: Fastify with zod schemas, an OpenAPI document, bearer-JWT
 // authentication on every case route and the routes' role checks after it. Built by a factory
 // so tests can inject requests.
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Client } from '@temporalio/client';
 import type { ReceiptLinks } from '../infra/receipt-link-store';
+import { findPersonalNumber } from '../domain/personal-number';
 import type { Authenticator, Caller } from './auth';
+import { createAuthThrottle } from './auth-throttle';
 import type { CaseService } from './case-service';
 import type { CollaborationService } from './collaboration-service';
-import { errorHandler } from './errors';
+import { ApiError, errorHandler } from './errors';
 import { checkRole } from './roles';
 import { caseRoutes } from './routes/cases';
+import { codecPreflight, codecRoutes, type CodecEndpoint } from './routes/codec';
 import { collaborationRoutes } from './routes/collaboration';
 import { receiptRoutes } from './routes/receipts';
 import { ruleRoutes } from './routes/rules';
@@ -33,14 +39,49 @@ export interface AppDependencies {
   /** External partners' receipt links: no login, so outside the authenticated routes. */
   receipts: { client: Client; links: ReceiptLinks };
   auth: Authenticator;
+  /** Temporal's remote codec endpoint, for reading encrypted histories in the Web UI. */
+  codec: CodecEndpoint;
   logger?: boolean;
+  /** How long a request may take to arrive whole (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
+/** A request's body may be this large; larger ones are answered 413 before they are read. */
+const bodyLimit = 256 * 1024;
+
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger ?? false }).withTypeProvider<ZodTypeProvider>();
+  const requestTimeout = deps.requestTimeoutMs ?? 30_000;
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit,
+    // A body that never arrives does not hold a connection open: 408 once the request has taken
+    // longer than this (node checks at the interval, 30 s unless told otherwise).
+    serverFactory: (handler) => createServer({ requestTimeout, connectionsCheckingInterval: Math.min(requestTimeout, 5_000) }, handler),
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // Security headers on every answer; nothing of a case is cached by a browser or a proxy.
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"], objectSrc: ["'none'"], baseUri: ["'none'"] } },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('Cache-Control', 'no-store');
+  });
+  // A personnummer or samordningsnummer in any field (identifier or free text) is refused
+  // before anything is stored or mailed.
+  app.addHook('preValidation', async (request) => {
+    // The codec endpoint carries encrypted payloads (base64), no text anyone typed.
+    if (request.url.startsWith('/codec/')) return;
+    for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+      const field = findPersonalNumber(value);
+      if (field) {
+        const message = 'Fältet innehåller ett personnummer eller samordningsnummer; skriv inga personuppgifter i Samverkan';
+        throw new ApiError(400, 'OGILTIG_UPPGIFT', `${field}: ${message}`, [{ field: part === 'body' ? field : `${part}.${field}`, message }]);
+      }
+    }
+  });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: { code: 'HITTADES_INTE', message: 'Sidan finns inte', fields: [] } }));
 
   await app.register(swagger, {
@@ -56,18 +97,32 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     return reply.code(temporal ? 200 : 503).send({ status: temporal ? 'ok' : 'fel', temporal: temporal ? 'ok' : 'nås inte' });
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(receiptRoutes({ client: deps.receipts.client, receipts: deps.receipts.links }));
+  // The receipt links need no login: at most 30 requests a minute from one address.
+  await app.register(async (open) => {
+    await open.register(rateLimit, { max: 30, timeWindow: '1 minute' });
+    await open.register(receiptRoutes({ client: deps.receipts.client, receipts: deps.receipts.links }));
+  });
 
+  const throttle = createAuthThrottle({ maxFailures: 20, windowMs: 5 * 60_000 });
+  // A browser's CORS preflight to /codec carries no token (only with CODEC_CORS_ORIGIN).
+  await app.register(codecPreflight(deps.codec));
   await app.register(async (authenticated) => {
     authenticated.decorateRequest('caller', null as unknown as Caller);
     authenticated.addHook('onRequest', async (request) => {
-      request.caller = await deps.auth.authenticate(request.headers.authorization);
+      throttle.check(request.ip);
+      try {
+        request.caller = await deps.auth.authenticate(request.headers.authorization);
+      } catch (error) {
+        throttle.failed(request.ip);
+        throw error;
+      }
     });
     authenticated.addHook('preHandler', checkRole);
     await authenticated.register(caseRoutes(deps.cases));
     await authenticated.register(collaborationRoutes(deps.collaboration));
     await authenticated.register(stuckRoutes(deps.stuck));
     await authenticated.register(ruleRoutes(deps.rules));
+    await authenticated.register(codecRoutes(deps.codec));
   });
   return app;
 }

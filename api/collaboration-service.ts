@@ -56,7 +56,9 @@ export function createCollaborationService(options: CollaborationServiceOptions)
   /** The family information only for the sender, and for the receiver once it has kvitterat; logged. */
   async function shown(caller: Caller, view: HandoverView): Promise<HandoverView> {
     const { innehall, ...rest } = view;
-    const mayRead = caller.unit === view.fran || (caller.unit === view.till && view.status === 'kvitterad');
+    // The sending and the receiving unit's staff: role and unit together, never the unit alone.
+    const ofUnit = caller.role === 'handlaggare' || caller.role === 'enhetschef';
+    const mayRead = ofUnit && (caller.unit === view.fran || (caller.unit === view.till && view.status === 'kvitterad'));
     if (!mayRead || !innehall) return rest;
     await viewLog.record({ handoverWorkflowId: view.workflowId, viewer: caller.sub, unit: caller.unit, role: caller.role });
     return { ...rest, innehall };

@@ -16,7 +16,7 @@ import { createStuckList } from './stuck-list';
 export interface ApiDependencyOptions {
   client: Client;
   pool: pg.Pool;
-  config: Pick<AppConfig, 'receiptSecret' | 'stuckAfter' | 'auth'> & { temporal: Pick<AppConfig['temporal'], 'taskQueue'> };
+  config: Pick<AppConfig, 'receiptSecret' | 'stuckAfter' | 'auth' | 'codecCorsOrigin'> & { temporal: Pick<AppConfig['temporal'], 'taskQueue'> };
   /** The versions of the organisation and rules: new cases start under the current one. */
   ruleStore: RuleStore;
 }
@@ -30,7 +30,9 @@ export function apiDependencies({ client, pool, config, ruleStore }: ApiDependen
     collaboration: createCollaborationService({ client, cases, organisation, viewLog: createPgHandoverViewLog(pool) }),
     stuck: createStuckList({ client, organisation, stuckAfter: config.stuckAfter }),
     rules: createRuleService({ client, store: ruleStore }),
-    receipts: { client, links: createPgReceiptLinks(pool, config.receiptSecret) },
-    auth: createAuthenticator(config.auth),
+    receipts: { client, links: createPgReceiptLinks(pool) },
+    auth: createAuthenticator(config.auth, organisation),
+    // The codec endpoint decodes with the client's own codecs: exactly what the API and workers encrypt.
+    codec: { codecs: client.options.loadedDataConverter.payloadCodecs, namespace: client.options.namespace, ...(config.codecCorsOrigin ? { corsOrigin: config.codecCorsOrigin } : {}) },
   };
 }

@@ -68,10 +68,22 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return reply.code(apiError.statusCode).send({ error: { code: apiError.code, message: apiError.message, fields: apiError.fields } });
   }
   if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-    return reply.code(400).send({ error: { code: 'OGILTIG_UPPGIFT', message: 'Innehållet är inte giltig JSON', fields: [] } });
+    // Not JSON, or JSON with a forbidden key such as __proto__: the fault is the body as a whole.
+    const message = 'Innehållet är inte giltig JSON';
+    return reply.code(400).send({ error: { code: 'OGILTIG_UPPGIFT', message, fields: [{ field: 'body', message }] } });
   }
   if (error.statusCode === 415) {
     return reply.code(415).send({ error: { code: 'FEL_FORMAT', message: 'Innehållet måste skickas som application/json', fields: [] } });
+  }
+  if (error.statusCode === 413) {
+    return reply.code(413).send({ error: { code: 'FOR_STORT', message: 'Innehållet är för stort', fields: [] } });
+  }
+  if (error.statusCode === 429) {
+    return reply.code(429).send({ error: { code: 'FOR_MANGA_FORSOK', message: 'För många förfrågningar; vänta en stund och försök igen', fields: [] } });
+  }
+  // Any other fault in the request itself (a malformed header, a wrong length): the client's, not ours.
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return reply.code(error.statusCode).send({ error: { code: 'OGILTIG_FORFRAGAN', message: 'Förfrågan kunde inte tolkas', fields: [] } });
   }
   request.log.error({ err: error }, 'unhandled error');
   return reply.code(500).send({ error: { code: 'INTERNT_FEL', message: 'Ett internt fel inträffade; försök igen om en stund', fields: [] } });

@@ -16,6 +16,7 @@ export const refusals = {
   decideDispute: 'Tvister mellan enheter avgörs av sektorchefen',
   stuckList: 'Listan över fastnade ärenden är till för enhetschefer, sektorchef och samordnare',
   rules: 'Endast samordnaren kan läsa och ändra samverkansreglerna',
+  codec: 'Temporals krypterade historik avkodas bara av samordnaren och sektorchefen',
 } as const;
 
 export type Refusal = keyof typeof refusals;

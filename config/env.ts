@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultOrganisation, OrganisationSchema, type Organisation } from '../domain/organisation';
 import { describeIssues, isoDuration, z } from '../domain/zod';
+import { parsePayloadKeys, type PayloadKeyring } from '../infra/payload-codec';
 
 export const DEV_JWT_SECRET = 'samverkan-dev-secret-change-me-in-production';
 
@@ -46,6 +47,14 @@ const EnvSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Ange klockslag som TT:MM, till exempel 07:30' })
     .default('07:30'),
+
+  // ---- Raw storage: the keys that encrypt what Temporal stores (infra/payload-codec.ts) ----
+  /** `id:base64,id:base64`: every key that may have written a stored payload, 32 bytes each. */
+  PAYLOAD_KEYS: optional,
+  /** The key new payloads are written with; default the first of PAYLOAD_KEYS. */
+  PAYLOAD_KEY_ID: optional,
+  /** The Temporal Web UI's origin, allowed to call /codec from a browser; default none. */
+  CODEC_CORS_ORIGIN: optional,
 });
 
 export interface AppConfig {
@@ -82,6 +91,15 @@ export interface AppConfig {
   stuckAfter: string;
   /** When, on Swedish working days, managers get their digest of escalations (HH:MM, Europe/Stockholm). */
   digestAt: string;
+
+  // ---- Raw storage ----
+  /**
+   * The payload codec's keys (PAYLOAD_KEYS, PAYLOAD_KEY_ID). Absent when not configured: then
+   * `npm start` keeps a local key under the data dir, and the standalone processes refuse to start.
+   */
+  payloadKeys?: PayloadKeyring;
+  /** The one browser origin (the Temporal Web UI's) that may call the codec endpoint. */
+  codecCorsOrigin?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -97,6 +115,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (e.AUTH_OIDC_ISSUER && !e.AUTH_OIDC_AUDIENCE) {
     throw new Error('Felaktig konfiguration: AUTH_OIDC_AUDIENCE krävs tillsammans med AUTH_OIDC_ISSUER');
+  }
+  // The development secret is in the source: anyone could mint tokens with it. Only on this machine.
+  if (!e.AUTH_JWT_SECRET && !e.AUTH_OIDC_ISSUER && !isLoopback(e.HOST)) {
+    throw new Error(`Felaktig konfiguration: API:t lyssnar på ${e.HOST} men AUTH_JWT_SECRET (eller AUTH_OIDC_ISSUER) är inte satt; utvecklingshemligheten får bara användas på 127.0.0.1`);
   }
   return {
     port: e.PORT,
@@ -129,7 +151,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     receiptSecret: e.RECEIPT_LINK_SECRET ?? `${e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET}:kvittenslank`,
     stuckAfter: e.STUCK_AFTER,
     digestAt: e.DIGEST_AT,
+    ...rawStorage(e),
   };
+}
+
+/** The raw-storage block: the payload keys and the codec endpoint's browser origin. */
+function rawStorage(e: Pick<z.infer<typeof EnvSchema>, 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_ID' | 'CODEC_CORS_ORIGIN'>): Pick<AppConfig, 'payloadKeys' | 'codecCorsOrigin'> {
+  let payloadKeys: PayloadKeyring | undefined;
+  if (e.PAYLOAD_KEYS) {
+    try {
+      payloadKeys = parsePayloadKeys(e.PAYLOAD_KEYS, e.PAYLOAD_KEY_ID);
+    } catch (error) {
+      throw new Error(`Felaktig konfiguration: PAYLOAD_KEYS: ${(error as Error).message}`);
+    }
+  } else if (e.PAYLOAD_KEY_ID) {
+    throw new Error('Felaktig konfiguration: PAYLOAD_KEY_ID kräver PAYLOAD_KEYS');
+  }
+  let codecCorsOrigin: string | undefined;
+  if (e.CODEC_CORS_ORIGIN) {
+    const origin = e.CODEC_CORS_ORIGIN.trim().replace(/\/$/, '');
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+      throw new Error('Felaktig konfiguration: CODEC_CORS_ORIGIN: ange Temporal Web UI:s origin utan sökväg, till exempel https://temporal.kommun.se');
+    }
+    codecCorsOrigin = origin;
+  }
+  return { ...(payloadKeys ? { payloadKeys } : {}), ...(codecCorsOrigin ? { codecCorsOrigin } : {}) };
+}
+
+/** The payload keys, which a standalone API or worker process cannot run without. */
+export function requirePayloadKeys(config: Pick<AppConfig, 'payloadKeys'>, which: string): PayloadKeyring {
+  if (!config.payloadKeys) {
+    throw new Error(`Ange PAYLOAD_KEYS (och PAYLOAD_KEY_ID) innan ${which} körs fristående: samma nycklar i varje API- och worker-process (docs/operations.md)`);
+  }
+  return config.payloadKeys;
 }
 
 function loadOrganisation(file: string): Organisation {
@@ -139,4 +199,9 @@ function loadOrganisation(file: string): Organisation {
     throw new Error(`Felaktig organisation i ${file}:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** An address only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -3,6 +3,7 @@
 import { ConsentSchema, DisputeSummarySchema, HandoverSummarySchema, MeetingSummarySchema } from './child-status';
 import { CaseKind, RiskInstrument, ValdAnswer } from './facts';
 import { phases } from './lifecycle';
+import { containsPersonalNumber } from './personal-number';
 import { Counting, DeadlineKey, EscalationTarget, LegalSourceSchema, type Rules } from './rules';
 import { isoTimestamp, slug, z } from './zod';
 
@@ -17,7 +18,7 @@ export const CaseRef = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$/, {
     message: 'Ärendereferensen får bara innehålla bokstäver a–z, siffror, punkt, bindestreck och understreck (3–40 tecken)',
   })
-  .refine((ref) => !/(^|\D)(\d{2})?\d{6}[-+]?\d{4}($|\D)/.test(ref), {
+  .refine((ref) => !containsPersonalNumber(ref, { anyCheckDigit: true }), {
     message: 'Ärendereferensen ser ut som ett personnummer; använd verksamhetssystemets ärendenummer',
   });
 
@@ -93,6 +94,12 @@ export const CaseActionSchema = z.discriminatedUnion('type', [
   }),
   /** A withdrawn consent blocks the next handover and cancels those still pending under it. */
   z.object({ type: z.literal('aterkalla_samtycke'), samtyckeId: z.string().regex(/^s\d+$/, { message: 'Ogiltigt samtyckes-id' }) }),
+  /** The case's facts changed (violence found out, a child moved in): by the owner, with why. */
+  z.object({
+    type: z.literal('andra_fakta'),
+    flags: CaseFlagsSchema.partial().refine((flags) => Object.keys(flags).length > 0, { message: 'Ange vilka uppgifter som ändras' }),
+    skal: z.string().trim().min(10, { message: 'Ange varför uppgifterna ändras (minst 10 tecken)' }).max(1000),
+  }),
 ]);
 export type CaseAction = z.infer<typeof CaseActionSchema>;
 export type CaseActionType = CaseAction['type'];
@@ -197,6 +204,10 @@ export const CaseStateSchema = z.object({
   nextChildNumber: z.int(),
   /** Every move to another rules version; absent until the first. */
   rulesChanges: z.array(RulesChangeSchema).optional(),
+  /** Every change of the case's facts: what was, what is, who, when and why; absent until the first. */
+  factChanges: z
+    .array(z.object({ at: isoTimestamp, by: z.string(), unit: slug, from: CaseFlagsSchema.partial(), to: CaseFlagsSchema.partial(), reason: z.string() }))
+    .optional(),
 });
 export type CaseState = z.infer<typeof CaseStateSchema>;
 

@@ -198,4 +198,8 @@ export function checkRuleSet(draft: RuleSetDraft, previous?: Pick<RuleSetVersion
 }
 
 /** A version's number in URLs and queries. */
-export const VersionNumber = z.coerce.number().int().positive({ message: 'Ange ett versionsnummer (1, 2, …)' });
+// A version is a PostgreSQL integer: anything larger is no version there is.
+const versionMessage = { message: 'Ange ett versionsnummer (1, 2, …)' };
+export const VersionNumber = z.coerce.number().int().positive(versionMessage).max(2_147_483_647, versionMessage);
+/** The same in a JSON body, where a number is a number. */
+export const VersionInBody = z.int().positive(versionMessage).max(2_147_483_647, versionMessage);

@@ -27,6 +27,9 @@ const migrations = [
      viewed_at timestamptz NOT NULL DEFAULT now()
    )`,
   `CREATE INDEX IF NOT EXISTS handover_view_log_by_handover ON handover_view_log (handover_workflow_id, viewed_at)`,
+  // Receipt tokens are random now, one per notification (its key hashed: the key names the case).
+  `ALTER TABLE receipt_link ADD COLUMN IF NOT EXISTS notification_key text`,
+  `CREATE UNIQUE INDEX IF NOT EXISTS receipt_link_by_notification ON receipt_link (notification_key)`,
   // Escalations to managers waiting for the next digest, and the digest each went into.
   `CREATE TABLE IF NOT EXISTS escalation_digest_item (
      key text PRIMARY KEY,

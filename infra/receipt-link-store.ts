@@ -1,16 +1,21 @@
 // Single-use, expiring links with which an external partner confirms that a handover arrived,
 // in PostgreSQL. The notification activity issues them; the API's receipt page claims them.
-// The token is an HMAC of the notification's key (a retried activity issues the same link);
-// only its hash is stored, and the link itself says nothing about the case.
-import { createHash, createHmac } from 'node:crypto';
+// The token is random (nothing public and no key computes it) and only its hash is stored; the
+// link itself says nothing about the case. A retried activity, whose mail may not have gone
+// out, issues a new token for the same notification and the earlier one stops working.
+import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 
 export type ClaimResult =
   | { ok: true; handoverWorkflowId: string; unit: string }
   | { ok: false; reason: 'okand' | 'anvand' | 'utgangen' };
 
+export type ReceiptRefusal = Extract<ClaimResult, { ok: false }>['reason'];
+
 export interface ReceiptLinks {
   issue(input: { key: string; handoverWorkflowId: string; unit: string; expiresAt: Date }): Promise<string>;
+  /** Whether a link could be taken now, without taking it: the page says at once when it cannot. */
+  check(token: string): Promise<{ ok: true } | { ok: false; reason: ReceiptRefusal }>;
   /** Takes a link once; a second use, an expired or an unknown link is refused. */
   claim(token: string): Promise<ClaimResult>;
   /** Gives a claimed link back when the confirmation could not be recorded. */
@@ -19,16 +24,28 @@ export interface ReceiptLinks {
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export function createPgReceiptLinks(pool: Pool, secret: string): ReceiptLinks {
+export function createPgReceiptLinks(pool: Pool): ReceiptLinks {
   return {
     async issue({ key, handoverWorkflowId, unit, expiresAt }) {
-      const token = createHmac('sha256', secret).update(key).digest('base64url');
+      const token = randomBytes(32).toString('base64url');
+      // One link per notification: a retry replaces the token, unless the link was already used.
       await pool.query(
-        `INSERT INTO receipt_link (token_hash, handover_workflow_id, unit, expires_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (token_hash) DO NOTHING`,
-        [hash(token), handoverWorkflowId, unit, expiresAt],
+        `INSERT INTO receipt_link (token_hash, notification_key, handover_workflow_id, unit, expires_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (notification_key) DO UPDATE SET token_hash = EXCLUDED.token_hash, expires_at = EXCLUDED.expires_at
+         WHERE receipt_link.used_at IS NULL`,
+        [hash(token), hash(key), handoverWorkflowId, unit, expiresAt],
       );
       return token;
+    },
+    async check(token) {
+      const found = await pool.query<{ used: boolean; expired: boolean }>(
+        'SELECT used_at IS NOT NULL AS used, expires_at <= now() AS expired FROM receipt_link WHERE token_hash = $1',
+        [hash(token)],
+      );
+      const row = found.rows[0];
+      if (!row) return { ok: false, reason: 'okand' };
+      if (row.used) return { ok: false, reason: 'anvand' };
+      return row.expired ? { ok: false, reason: 'utgangen' } : { ok: true };
     },
     async claim(token) {
       const claimed = await pool.query<{ handover_workflow_id: string; unit: string }>(

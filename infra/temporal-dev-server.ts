@@ -1,5 +1,6 @@
 // Runs the real Temporal dev server (`temporal server start-dev`) with its state in a SQLite
-// file, the Web UI on its own port and the case search attributes registered.
+// file, the Web UI on its own port and the case search attributes registered. The Web UI can
+// decode the encrypted payloads through the API's codec endpoint (api/routes/codec.ts).
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +18,16 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-export async function startTemporalDevServer(options: { dataDir: string; port: number; uiPort: number; namespace: string }): Promise<DevServer> {
+export interface DevServerOptions {
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  /** The remote codec endpoint the Web UI asks to decode payloads (`<PUBLIC_URL>/codec`). */
+  codecEndpoint?: string;
+}
+
+export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
   mkdirSync(options.dataDir, { recursive: true });
   const address = `127.0.0.1:${options.port}`;
   const args = [
@@ -30,6 +40,7 @@ export async function startTemporalDevServer(options: { dataDir: string; port: n
     '--namespace', options.namespace,
     '--log-level', 'warn',
     '--ui-disable-news-fetch',
+    ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ...allSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliSearchAttributeTypes[key.type]}`]),
   ];
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'inherit', 'inherit'] });

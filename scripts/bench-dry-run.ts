@@ -20,13 +20,15 @@ import { createPgRuleStore } from '../infra/rule-store';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { buildActivityDependencies } from '../workers/dependencies';
 import { createCaseWorker } from '../workers/worker';
+import { testDataConverter as dataConverter } from '../tests/support/payload-keys';
 
 const cases = Number(process.argv[2] ?? 1_000);
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'samverkan-bench-'));
 const server = await startTemporalDevServer({ dataDir, port: await freePort(), uiPort: await freePort(), namespace: 'default' });
 const connection = await Connection.connect({ address: server.address });
-const client = new Client({ connection });
+// Payloads encrypted as in production (with the tests' key): the codec's cost is in the figures.
+const client = new Client({ connection, dataConverter });
 const mail = await startMailCatcher();
 const pool = await openDatabase(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/samverkan_test');
 const store = createPgRuleStore(pool, { scope: `bench-${randomUUID()}`, seed: { organisation: defaultOrganisation, rules: defaultRules } });
@@ -35,6 +37,7 @@ const worker = await createCaseWorker({
   connection: await NativeConnection.connect({ address: server.address }),
   namespace: 'default',
   taskQueue,
+  dataConverter,
   dependencies: buildActivityDependencies({
     pool,
     smtpUrl: mail.smtpUrl,

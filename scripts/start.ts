@@ -1,12 +1,15 @@
 // `npm start`: everything on one machine. Without TEMPORAL_ADDRESS a local Temporal dev
 // server starts (state under data/), without SMTP_URL a local mail catcher; then the worker
-// and the HTTP API. Ctrl-C stops it all.
+// and the HTTP API. Without PAYLOAD_KEYS the payloads are encrypted with a local key kept under
+// data/ (infra/local-payload-keys.ts). Ctrl-C stops it all.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { apiDependencies } from '../api/dependencies';
 import { loadConfig } from '../config/env';
 import { openDatabase } from '../infra/database';
+import { localPayloadKeys } from '../infra/local-payload-keys';
+import { payloadDataConverter } from '../infra/payload-codec';
 import { startMailCatcher } from '../infra/mail-catcher';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
@@ -23,6 +26,17 @@ async function main() {
   const pool = await openDatabase(config.databaseUrl);
   stops.unshift(() => pool.end());
 
+  let keyring = config.payloadKeys;
+  if (keyring) {
+    log(`Payloads encrypted with key ${keyring.currentKeyId} (PAYLOAD_KEYS: ${[...keyring.keys.keys()].join(', ')})`);
+  } else {
+    const local = localPayloadKeys(config.dataDir);
+    keyring = local.keyring;
+    log(`Payloads encrypted with the local key ${keyring.currentKeyId} in ${local.file}${local.created ? ' (new)' : ''}: keep it with the data`);
+    if (config.temporal.address) log('PAYLOAD_KEYS is not set: every other worker and API on this cluster needs the same key');
+  }
+  const dataConverter = payloadDataConverter(keyring);
+
   let address = config.temporal.address;
   if (!address) {
     const devServer = await startTemporalDevServer({
@@ -30,6 +44,7 @@ async function main() {
       port: config.temporal.devPort,
       uiPort: config.temporal.uiPort,
       namespace: config.temporal.namespace,
+      codecEndpoint: `${config.publicUrl}/codec`,
     });
     stops.unshift(() => devServer.stop());
     address = devServer.address;
@@ -51,6 +66,7 @@ async function main() {
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    dataConverter,
     dependencies: activityDependencies(config, pool, smtpUrl),
   });
   const workerDone = worker.run();
@@ -61,7 +77,7 @@ async function main() {
 
   const connection = await Connection.connect(connectionOptions);
   stops.unshift(() => connection.close());
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   await ensureEscalationDigests(client, config.temporal.taskQueue, config.digestAt);
   log(`Escalation digests: each working day at ${config.digestAt}`);
   const app = await buildApp(apiDependencies({ client, pool, config, ruleStore: ruleStoreFor(config, pool) }));

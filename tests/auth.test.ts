@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { createAuthenticator, signLocalToken, type Authenticator } from '../api/auth';
 import { ApiError } from '../api/errors';
+import { defaultOrganisation } from '../domain/organisation';
 
 let server: Server;
 let issuer: string;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  auth = createAuthenticator({ jwtSecret: 'unused', usesDevSecret: true, oidcIssuer: issuer, oidcAudience: 'samverkan', maxTokenLifetime: 'PT12H', clockSkewSeconds: 60 });
+  auth = createAuthenticator({ jwtSecret: 'unused', usesDevSecret: true, oidcIssuer: issuer, oidcAudience: 'samverkan', maxTokenLifetime: 'PT12H', clockSkewSeconds: 60 }, async () => defaultOrganisation);
 });
 afterAll(() => {
   server.close();

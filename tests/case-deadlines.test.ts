@@ -60,7 +60,7 @@ test('skyddsbedömning: reminder at its time, then enhet, enhetschef and sektorc
   await skipTo(h.env, '2030-03-04T19:00:30Z');
   const reminder = await h.mail.waitFor(isFor(caseRef, 'd1.r0.paminnelse0'));
   expect(reminder.to).toStrictEqual(['mottagning@exempel.se']);
-  expect(reminder.subject).toMatch(/^Påminnelse: Skyddsbedömning senast 4 mars 2030 kl\. 23:59$/);
+  expect(reminder.subject).toMatch(/^Påminnelse: Bedömning att göra senast 4 mars 2030 kl\. 23:59$/);
 
   await skipTo(h.env, '2030-03-04T23:00:30Z');
   const toChef = await h.mail.waitFor(isFor(caseRef, 'd1.r0.eskalering1'));

@@ -23,6 +23,7 @@ import type { caseWorkflow } from '../workflows/case-workflow';
 import { openTestDatabase, testReceiptSecret } from './support/database';
 import { handoverContent } from './support/handover-content';
 import { workflowBundle } from './support/test-worker';
+import { testDataConverter } from './support/payload-keys';
 import { actor } from './support/workflow-harness';
 
 let env: TestWorkflowEnvironment;
@@ -32,7 +33,7 @@ const taskQueue = `start-up-${randomUUID()}`;
 const running: { worker: Worker; run: Promise<void> }[] = [];
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } }, client: { dataConverter: testDataConverter } });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   mail = await startMailCatcher();
   pool = await openTestDatabase();
@@ -49,7 +50,7 @@ afterAll(async () => {
 
 /** A worker for the case's workflow code only, or for its activities only. */
 async function startWorker(part: 'workflows' | 'activities'): Promise<{ stop(): Promise<void> }> {
-  const base = { connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue };
+  const base = { connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, dataConverter: testDataConverter };
   const worker =
     part === 'workflows'
       ? // No cache: a stopped worker's sticky queue would hold the case's next task.

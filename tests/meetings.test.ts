@@ -64,7 +64,7 @@ test('the facts call for a joint meeting: violence against a child, or a child i
 
   const announced = await h.mail.waitFor(isFrom(started!.workflowId, 'd1.r0.ny_uppgift0'));
   expect(announced.to).toStrictEqual(['mottagning@exempel.se']);
-  expect(announced.subject).toBe('Ny uppgift för Mottagningen barn och unga: Gemensamt planeringsmöte att boka och hålla');
+  expect(announced.subject).toBe('Ny uppgift för Mottagningen barn och unga: Möte att boka');
   const meetingView = await viewOf(started!.workflowId);
   expect(meetingView.organiser).toBe('mottagning');
   expect(meetingView.status).toBe('ej_bokat');
@@ -106,7 +106,7 @@ test('a meeting not held in time is reminded, then escalated to the unit, its en
   await skipTo(h.env, '2030-03-18T23:00:30Z');
   const late = await h.mail.waitFor(isFrom(workflowId, 'd1.r0.eskalering0'));
   expect(late.to).toStrictEqual(['mottagning@exempel.se']);
-  expect(late.subject).toMatch(/^Försenad: Gemensamt planeringsmöte att boka och hålla skulle vara klar/);
+  expect(late.subject).toMatch(/^Försenad: Möte att boka skulle vara klar/);
   const toChef = await h.mail.waitFor(isFrom(workflowId, 'd1.r0.eskalering1'));
   expect(toChef.to).toStrictEqual(['chef.mottagning@exempel.se']);
   expect(toChef.subject).toMatch(/Eskalering till enhetschef: försenad uppgift hos Mottagningen barn och unga/);
@@ -235,7 +235,7 @@ test("the outcome's tasks are announced to their units, reminded and escalated u
 
   const toRvt = await h.mail.waitFor(isFrom(workflowId, 'd3.r0.ny_uppgift0'));
   expect(toRvt.to).toStrictEqual(['rvt@exempel.se']);
-  expect(toRvt.subject).toBe('Ny uppgift för Relationsvåldsteamet: Uppgift enligt ansvarsfördelning från gemensamt planeringsmöte');
+  expect(toRvt.subject).toBe('Ny uppgift för Relationsvåldsteamet: Uppgift från möte');
   const toResurs = await h.mail.waitFor(isFrom(workflowId, 'd4.r0.ny_uppgift0'));
   expect(toResurs.to).toStrictEqual(['resursenhet@exempel.se']);
   const followUp = await h.mail.waitFor(isFrom(workflowId, 'd5.r0.ny_uppgift0'));

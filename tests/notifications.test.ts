@@ -38,6 +38,7 @@ const notice = (overrides: Partial<NotificationInput> = {}): NotificationInput =
   to: 'enhetschef',
   caseRef: 'BU-2026-0042',
   unit: 'bou',
+  deadlineKey: 'barn.utredning',
   title: 'Barnavårdsutredning',
   dueAt: '2027-03-23T22:59:59.999Z',
   citation: '11 kap. 2 §',
@@ -66,18 +67,24 @@ test('an escalation reaches the enhetschef, then the sektorchef, with what, by w
   expect(toSektor.recipient).toBe('sektorchef.ifo@exempel.se');
   const received = await mail.waitFor((m) => m.messageId === toSektor.messageId);
   expect(received.subject).toBe('Eskalering till sektorchef: försenad uppgift hos Barn- och ungdomsenheten');
-  expect(received.text).toMatch(/Vad: Barnavårdsutredning/);
+  // the task's general kind, never its title or citation
+  expect(received.text).toMatch(/Vad: Utredning$/m);
+  expect(received.text).not.toContain('Barnavårdsutredning');
+  expect(received.text).not.toContain('11 kap. 2 §');
   expect(received.text).toMatch(/Senast: 23 mars 2027 kl\. 23:59/);
   expect(received.text).toMatch(/Öppna i Samverkan: https:\/\/samverkan\.exempel\.se\/cases\/BU-2026-0042/);
 });
 
-test('a case with skyddade personuppgifter says even less', async () => {
+test('a case with skyddade personuppgifter gets the same mail as any other: nothing tells it apart', async () => {
   const sent = await activities.sendNotification(notice({ kind: 'ny_uppgift', to: 'enhet', protectedCase: true }));
+  const plain = await activities.sendNotification(notice({ kind: 'ny_uppgift', to: 'enhet' }));
   const received = await mail.waitFor((m) => m.messageId === sent.messageId);
-  expect(received.subject).not.toContain('Barnavårdsutredning');
+  const other = await mail.waitFor((m) => m.messageId === plain.messageId);
+  expect(received.subject).toBe('Ny uppgift för Barn- och ungdomsenheten: Utredning');
+  expect([received.subject, received.text]).toStrictEqual([other.subject, other.text]);
   expect(received.text).not.toContain('Barnavårdsutredning');
   expect(received.text).not.toContain('Lagstöd');
-  expect(received.subject).toMatch(/En uppgift i ett ärende med skyddade uppgifter/);
+  expect(received.subject + received.text).not.toMatch(/skydd/i);
 });
 
 test('an unknown unit is a non-retryable failure, not a silent drop', async () => {
@@ -108,8 +115,10 @@ test("a digested escalation waits for the manager's digest, which a retry sends 
   const toChef = await mail.waitFor((m) => m.headers['x-samverkan-key'] === `${periodKey}/chef.bou@exempel.se`);
   expect(toChef.to).toStrictEqual(['chef.bou@exempel.se']);
   expect(toChef.subject).toBe('Sammanfattning: 2 försenade uppgifter att följa upp');
-  expect(toChef.text).toMatch(/- Barnavårdsutredning hos Barn- och ungdomsenheten, skulle vara klar 23 mars 2027 kl\. 23:59: https:\/\/samverkan\.exempel\.se\/cases\/BU-2026-0042/);
-  expect(toChef.text).toMatch(/- En uppgift i ett ärende med skyddade uppgifter hos Barn- och ungdomsenheten/);
+  expect(toChef.text).toMatch(/- Utredning hos Barn- och ungdomsenheten, skulle vara klar 23 mars 2027 kl\. 23:59: https:\/\/samverkan\.exempel\.se\/cases\/BU-2026-0042$/m);
+  // the protected case's line reads as any other's
+  expect(toChef.text).toMatch(/- Utredning hos Barn- och ungdomsenheten, skulle vara klar 23 mars 2027 kl\. 23:59: https:\/\/samverkan\.exempel\.se\/cases\/BU-2026-0043$/m);
+  expect(toChef.text).not.toContain('Barnavårdsutredning');
   const toSektor = await mail.waitFor((m) => m.headers['x-samverkan-key'] === `${periodKey}/sektorchef.ifo@exempel.se`);
   expect(toSektor.subject).toBe('Sammanfattning: 1 försenad uppgift att följa upp');
 });

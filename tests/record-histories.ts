@@ -4,7 +4,9 @@
 // saved as `<name>.<today>.json` and an existing file is never overwritten, so after a
 // (versioned) workflow change the new recordings sit beside the old ones, and the replay test
 // replays both (a second recording on the same day gets `-2`, and so on). Names limit it to some
-// recordings.
+// recordings. `--encrypted` records with the payload codec and the test key
+// (tests/support/payload-keys.ts), as production stores payloads, into `<name>.<today>.encrypted.json`;
+// without it the payloads are recorded plain, readable in the file.
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -13,6 +15,7 @@ import { changeRulesUpdate, decideDisputeUpdate, handoverResponseUpdate, meeting
 import { defaultRules } from '../domain/default-rules';
 import { escalationDigestWorkflow } from '../workflows/escalation-digest-workflow';
 import { handoverContent } from './support/handover-content';
+import { testDataConverter } from './support/payload-keys';
 import { DAY, skipBy } from './support/time';
 import { actor, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
@@ -22,7 +25,8 @@ type Started = Awaited<ReturnType<WorkflowHarness['startCase']>>;
 const act = (started: Started, unit: string, action: CaseAction) =>
   started.handle.executeUpdate(performActionUpdate, { args: [{ actor: { sub: `${unit}-1`, role: 'handlaggare', unit }, action }] });
 
-const only = process.argv.slice(2);
+const encrypted = process.argv.includes('--encrypted');
+const only = process.argv.slice(2).filter((arg) => arg !== '--encrypted');
 const wanted = (name: string) => only.length === 0 || only.includes(name);
 
 async function record(h: WorkflowHarness, name: string, started: Started) {
@@ -33,14 +37,15 @@ async function record(h: WorkflowHarness, name: string, started: Started) {
 async function save(h: WorkflowHarness, name: string, workflowId: string) {
   const history = await h.env.client.workflow.getHandle(workflowId).fetchHistory();
   const day = new Date().toISOString().slice(0, 10);
-  let file = path.join(out, `${name}.${day}.json`);
-  for (let n = 2; existsSync(file); n++) file = path.join(out, `${name}.${day}-${n}.json`);
+  const suffix = encrypted ? '.encrypted.json' : '.json';
+  let file = path.join(out, `${name}.${day}${suffix}`);
+  for (let n = 2; existsSync(file); n++) file = path.join(out, `${name}.${day}-${n}${suffix}`);
   writeFileSync(file, historyToJSON(history));
   console.log(`recorded ${path.basename(file)}: ${history.events?.length} events`);
 }
 
 
-const h = await startWorkflowHarness();
+const h = await startWorkflowHarness({ dataConverter: encrypted ? testDataConverter : {} });
 try {
   if (wanted('children')) {
     // A child case with violence in the family: a handover asked to be completed, kvitterad;

@@ -39,7 +39,7 @@ afterAll(async () => {
 
 async function kvittensClock(rules: Rules) {
   const { handle } = await h.startCase({ kind: 'barn', rules });
-  const { workflowId } = await handle.executeUpdate(startHandoverUpdate, { args: [{ actor: actor('mottagning'), till: 'bou', receiverKind: 'intern', innehall: handoverContent() }] });
+  const { workflowId } = await handle.executeUpdate(startHandoverUpdate, { args: [{ actor: actor('mottagning'), till: 'bou', receiverKind: 'intern', innehall: handoverContent({ vald: 'nej' }) }] });
   // The handover plans its kvittens clock as it starts.
   for (let i = 0; i < 100; i++) {
     const view = await h.env.client.workflow.getHandle(workflowId).query(handoverViewQuery);

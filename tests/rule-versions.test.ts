@@ -120,7 +120,7 @@ test('a unit added by the samordnare receives its first handover and notificatio
   const told = await h.mail.waitFor(isFor(caseRef, `${duty.id}.r0.ny_uppgift0`));
   expect(told.to).toStrictEqual(['mottagning@exempel.se']);
 
-  const content = handoverContent();
+  const content = handoverContent({ vald: 'nej' });
   const { workflowId } = await handle.executeUpdate(startHandoverUpdate, {
     args: [{ actor: actor('mottagning'), till: 'familjecentral', receiverKind: 'intern', innehall: content }],
   });
@@ -171,7 +171,7 @@ test('the grounds the samordnare allows for a partner are the only ones a handov
   const { handle } = await h.startCase({ kind: 'barn', rules: narrowed });
   const toPolice = (grund: string) =>
     handle.executeUpdate(startHandoverUpdate, {
-      args: [{ actor: actor('mottagning'), till: 'polis', receiverKind: 'extern', innehall: handoverContent(), rattsligGrund: { typ: 'lagstod', grund } }],
+      args: [{ actor: actor('mottagning'), till: 'polis', receiverKind: 'extern', innehall: handoverContent({ vald: 'nej' }), rattsligGrund: { typ: 'lagstod', grund } }],
     });
   const refusedGround = await refused(toPolice('osl-10-2'));
   expect(refusedGround.type).toBe('RATTSLIG_GRUND_SAKNAS');
@@ -182,7 +182,7 @@ test('the grounds the samordnare allows for a partner are the only ones a handov
   expect(sent.handoverId).toBe('o1');
   // Another partner may still be given information on any listed ground.
   const toCare = await handle.executeUpdate(startHandoverUpdate, {
-    args: [{ actor: actor('mottagning'), till: 'vard', receiverKind: 'extern', innehall: handoverContent(), rattsligGrund: { typ: 'lagstod', grund: 'osl-10-2' } }],
+    args: [{ actor: actor('mottagning'), till: 'vard', receiverKind: 'extern', innehall: handoverContent({ vald: 'nej' }), rattsligGrund: { typ: 'lagstod', grund: 'osl-10-2' } }],
   });
   expect(toCare.handoverId).toBe('o2');
 });

@@ -39,7 +39,7 @@ test(`${CASES} open cases: the stuck list holds exactly the unanswered handovers
     const opened = await call('POST', '/cases', { unit: 'mottagning' }, { caseRef, kind: 'barn', flags: quietFlags });
     expect(opened).toMatchObject({ status: 201 });
     const to = receivers[i % receivers.length]!;
-    const sent = await call('POST', `/cases/${caseRef}/overlamningar`, { unit: 'mottagning' }, { till: to, innehall: handoverContent() });
+    const sent = await call('POST', `/cases/${caseRef}/overlamningar`, { unit: 'mottagning' }, { till: to, innehall: handoverContent({ vald: 'nej' }) });
     expect(sent).toMatchObject({ status: 201 });
     // Every fourth handover is kvitterad at once: it is not stuck.
     if (i % 4 !== 0) {

@@ -27,12 +27,14 @@ export function buildActivityDependencies(settings: DependencySettings): Activit
   return {
     mailer: nodemailer.createTransport(settings.smtpUrl),
     ledger: createPgNotificationLedger(pool),
-    receipts: createPgReceiptLinks(pool, settings.receiptSecret),
+    receipts: createPgReceiptLinks(pool),
     digests: createPgDigestQueue(pool),
     organisation: settings.organisation,
     mailFrom: settings.mailFrom,
     publicUrl: settings.publicUrl,
     timeZone: defaultRules.timeZone,
+    // A partner's Message-ID and X-Samverkan-Key are an HMAC under this secret: nothing in them leads back to the case.
+    mailSecret: settings.receiptSecret,
   };
 }
 

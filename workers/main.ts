@@ -3,8 +3,9 @@
 import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { loadConfig } from '../config/env';
+import { loadConfig, requirePayloadKeys } from '../config/env';
 import { openDatabase } from '../infra/database';
+import { payloadDataConverter } from '../infra/payload-codec';
 import { temporalAddress, temporalConnectionOptions } from '../infra/temporal-connection';
 import { activityDependencies } from './dependencies';
 import { ensureEscalationDigests } from './escalation-digests';
@@ -12,17 +13,19 @@ import { createCaseWorker, prebuiltBundlePath } from './worker';
 
 const config = loadConfig();
 if (!config.mail.smtpUrl) throw new Error('SMTP_URL krävs för en fristående worker');
+const dataConverter = payloadDataConverter(requirePayloadKeys(config, 'en worker'));
 const pool = await openDatabase(config.databaseUrl);
 const connectionOptions = temporalConnectionOptions(config.temporal, temporalAddress(config.temporal));
 const connection = await NativeConnection.connect(connectionOptions);
 // The digest workflow runs once per namespace; every worker makes sure it is there.
 const clientConnection = await Connection.connect(connectionOptions);
-await ensureEscalationDigests(new Client({ connection: clientConnection, namespace: config.temporal.namespace }), config.temporal.taskQueue, config.digestAt);
+await ensureEscalationDigests(new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter }), config.temporal.taskQueue, config.digestAt);
 await clientConnection.close();
 const worker = await createCaseWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
+  dataConverter,
   dependencies: activityDependencies(config, pool, config.mail.smtpUrl),
   ...(existsSync(prebuiltBundlePath) ? { workflowBundle: { codePath: prebuiltBundlePath } } : {}),
 });

@@ -1,5 +1,6 @@
 // Builds the worker that runs case workflows and their activities. Dependencies come in, so
 // `npm start`, a standalone worker process and the tests build it the same way.
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities';
 
@@ -12,6 +13,8 @@ export interface CaseWorkerOptions {
   namespace: string;
   taskQueue: string;
   dependencies: ActivityDependencies;
+  /** The payload codec (infra/payload-codec.ts): the same as the clients' of the namespace. */
+  dataConverter: DataConverter;
   /** A prebuilt bundle (production, tests); without it the workflows are bundled at start. */
   workflowBundle?: WorkflowBundleOption;
 }
@@ -21,6 +24,7 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    dataConverter: options.dataConverter,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.dependencies),
   });

@@ -64,6 +64,15 @@ export function checkHandover(model: CaseModel, request: StartHandover): void {
     throw caseFailure('EJ_BEHORIG', `Enheten ${actor.unit} arbetar inte i ärendet och kan inte skicka en överlämning`);
   }
   if (to === actor.unit) throw caseFailure('OGILTIG_UPPGIFT', 'En överlämning går till en annan enhet än den egna', 'till');
+  // The Tyresö failure: a unit told "no violence" in a case that knows of violence. A handover
+  // says what the case knows; facts that changed are recorded in the case first.
+  if (request.innehall.vald !== state.flags.vald) {
+    throw caseFailure(
+      'OGILTIG_UPPGIFT',
+      `Överlämningen anger våld: ${request.innehall.vald}, men ärendet anger ${state.flags.vald}. Har uppgifterna ändrats, registrera det först i ärendet (ändra uppgifter, med skäl).`,
+      'innehall.vald',
+    );
+  }
   if (receiverKind === 'intern') return;
   if (!legalGround) {
     throw caseFailure(

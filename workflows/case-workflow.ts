@@ -30,7 +30,6 @@ import {
 } from '../domain/messages';
 import { planRuleChange, type Replan } from '../domain/rule-change';
 import { evaluateRules } from '../domain/rule-evaluation';
-import { ActionRequestSchema, ChangeRulesSchema, RaiseDisputeSchema, StartHandoverSchema } from '../domain/update-schemas';
 import type { ClockRules, HandoverTrigger, MeetingTrigger, Rules } from '../domain/rules';
 import {
   CaseKindAttr,
@@ -193,7 +192,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   });
 
   setCheckedUpdate(performActionUpdate, {
-    schema: ActionRequestSchema,
+    schema: (s) => s.ActionRequestSchema,
     lock,
     check: (request) => model.check(request),
     handle: async (request) => {
@@ -208,6 +207,11 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
         extension = await planMoments(model.rules, moved, { dueDate: plan.extension.dueDate });
       }
       model.apply(request, now, { deadlines, ...(extension ? { extension } : {}) });
+      if (request.action.type === 'andra_fakta') {
+        // What the new facts call for and the case has not had: it runs from the change.
+        const { newHandovers, newMeetings } = planRuleChange(model.state, model.rules, model.rules);
+        await startRequiredSteps(newHandovers, newMeetings, now);
+      }
       if (request.action.type === 'aterkalla_samtycke') {
         await withdraw(pendingUnderConsent(model, request.action.samtyckeId), 'Samtycket har återkallats');
       }
@@ -219,7 +223,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   });
 
   setCheckedUpdate(startHandoverUpdate, {
-    schema: StartHandoverSchema,
+    schema: (s) => s.StartHandoverSchema,
     asRecorded: startHandoverAsRecorded,
     lock,
     check: (request) => checkHandover(model, request),
@@ -252,7 +256,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   });
 
   setCheckedUpdate(raiseDisputeUpdate, {
-    schema: RaiseDisputeSchema,
+    schema: (s) => s.RaiseDisputeSchema,
     lock,
     check: (request) => checkDispute(model, request),
     handle: async (request) => {
@@ -263,7 +267,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   });
 
   setCheckedUpdate(changeRulesUpdate, {
-    schema: ChangeRulesSchema,
+    schema: (s) => s.ChangeRulesSchema,
     lock,
     check: (request) => checkRulesChange(model, request),
     handle: async (request) => {

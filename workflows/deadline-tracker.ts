@@ -193,6 +193,7 @@ export class DeadlineTracker {
           to: alert.to,
           caseRef: this.context.caseRef,
           unit: deadline.unit,
+          deadlineKey: deadline.key,
           title: deadline.title,
           dueAt: deadline.dueAt,
           citation: deadline.legal.citation,

@@ -9,7 +9,6 @@ import { disputeInputAsRecorded } from '../domain/legacy-names';
 import { decideDisputeUpdate, disputeViewQuery, withdrawSignal } from '../domain/messages';
 import { DeadlineTracker, TaskList, timingSpec } from './deadline-tracker';
 import { publishItem, reportToCase } from './item-visibility';
-import { DecideDisputeSchema } from '../domain/update-schemas';
 import { setCheckedUpdate } from './validated';
 
 export interface DisputeResult {
@@ -53,7 +52,7 @@ export async function disputeWorkflow(recorded: DisputeWorkflowInput): Promise<D
 
   setHandler(disputeViewQuery, () => view);
   setCheckedUpdate(decideDisputeUpdate, {
-    schema: DecideDisputeSchema,
+    schema: (s) => s.DecideDisputeSchema,
     lock,
     check,
     handle: async (request) => {

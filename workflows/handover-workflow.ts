@@ -9,7 +9,6 @@ import { handoverInputAsRecorded } from '../domain/legacy-names';
 import { handoverResponseUpdate, handoverViewQuery, withdrawSignal } from '../domain/messages';
 import { DeadlineTracker, TaskList, timingSpec } from './deadline-tracker';
 import { publishItem, reportToCase } from './item-visibility';
-import { HandoverResponseRequestSchema } from '../domain/update-schemas';
 import { setCheckedUpdate } from './validated';
 
 export interface HandoverResult {
@@ -106,7 +105,7 @@ export async function handoverWorkflow(recorded: HandoverWorkflowInput): Promise
   setHandler(handoverViewQuery, () => view);
 
   setCheckedUpdate(handoverResponseUpdate, {
-    schema: HandoverResponseRequestSchema,
+    schema: (s) => s.HandoverResponseRequestSchema,
     lock,
     check,
     handle: async ({ actor, response }) => {

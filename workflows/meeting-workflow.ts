@@ -7,7 +7,6 @@ import { meetingActionUpdate, meetingViewQuery, withdrawSignal } from '../domain
 import type { MeetingAction, MeetingActionRequest, MeetingView, MeetingWorkflowInput } from '../domain/meeting';
 import { DeadlineTracker, localDate, TaskList, timingOverrides, timingSpec } from './deadline-tracker';
 import { publishItem, reportToCase } from './item-visibility';
-import { MeetingActionRequestSchema } from '../domain/update-schemas';
 import { setCheckedUpdate } from './validated';
 
 export interface MeetingResult {
@@ -86,7 +85,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
 
   setHandler(meetingViewQuery, () => view);
   setCheckedUpdate(meetingActionUpdate, {
-    schema: MeetingActionRequestSchema,
+    schema: (s) => s.MeetingActionRequestSchema,
     lock,
     check,
     handle: async ({ actor, action }) => {

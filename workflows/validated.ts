@@ -2,8 +2,18 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { setHandler } from '@temporalio/workflow';
 import type { Mutex } from 'async-mutex';
-import { parseUpdateArgument } from '../domain/update-schemas';
+import type * as UpdateSchemas from '../domain/update-schemas';
 import type { z } from '../domain/zod';
+
+// zod and the argument schemas are loaded the first time a validator runs in a workflow: the
+// bundle's modules are evaluated for every workflow, and a case that only waits (most do, for
+// months) then never builds a schema. Validators do not run on replay.
+let schemas: typeof UpdateSchemas | undefined;
+function updateSchemas(): typeof UpdateSchemas {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load inside the workflow bundle (webpack)
+  schemas ??= require('../domain/update-schemas') as typeof UpdateSchemas;
+  return schemas;
+}
 
 /**
  * An Update that the validator refuses when its argument does not have the shape the API sends
@@ -15,7 +25,8 @@ import type { z } from '../domain/zod';
 export function setCheckedUpdate<Ret, Arg>(
   update: UpdateDefinition<Ret, [Arg]>,
   options: {
-    schema: z.ZodType<Arg>;
+    /** The argument's schema, from domain/update-schemas.ts. */
+    schema: (all: typeof UpdateSchemas) => z.ZodType<Arg>;
     /** Reads an argument as histories recorded before a rename hold it (the handler runs on replay). */
     asRecorded?: (recorded: Arg) => Arg;
     lock: Mutex;
@@ -32,6 +43,11 @@ export function setCheckedUpdate<Ret, Arg>(
         check(request);
         return handle(request);
       }),
-    { validator: (raw) => check(parseUpdateArgument(schema, raw)) },
+    {
+      validator: (raw) => {
+        const all = updateSchemas();
+        check(all.parseUpdateArgument(schema(all), raw));
+      },
+    },
   );
 }

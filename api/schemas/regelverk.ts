@@ -2,7 +2,7 @@
 // set would change, and moving cases. The organisation and the rules are the domain's schemas.
 import { CaseRef } from '../../domain/case';
 import { OrganisationSchema } from '../../domain/organisation';
-import { ChangeReason, VersionNumber } from '../../domain/rule-set';
+import { ChangeReason, VersionInBody, VersionNumber } from '../../domain/rule-set';
 import { RulesSchema } from '../../domain/rules';
 import { z } from '../../domain/zod';
 
@@ -60,13 +60,13 @@ export const DryRunSchema = z.object({
 });
 export type DryRun = z.infer<typeof DryRunSchema>;
 
-export const ApplyRuleSetRequestSchema = RuleSetBodySchema.extend({ skal: ChangeReason, baseradPa: z.int().positive().optional() });
+export const ApplyRuleSetRequestSchema = RuleSetBodySchema.extend({ skal: ChangeReason, baseradPa: VersionInBody.optional() });
 export type ApplyRuleSetRequest = z.infer<typeof ApplyRuleSetRequestSchema>;
 
-export const RollbackRequestSchema = z.object({ version: z.int().positive(), skal: ChangeReason });
+export const RollbackRequestSchema = z.object({ version: VersionInBody, skal: ChangeReason });
 export type RollbackRequest = z.infer<typeof RollbackRequestSchema>;
 
-export const MoveCasesRequestSchema = z.object({ arenden: z.array(CaseRef).min(1).max(500), version: z.int().positive().optional(), skal: ChangeReason });
+export const MoveCasesRequestSchema = z.object({ arenden: z.array(CaseRef).min(1).max(500), version: VersionInBody.optional(), skal: ChangeReason });
 export type MoveCasesRequest = z.infer<typeof MoveCasesRequestSchema>;
 
 export const MoveCasesResultSchema = z.object({

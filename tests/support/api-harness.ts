@@ -15,6 +15,7 @@ import { allSearchAttributes } from '../../domain/search-attributes';
 import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher';
 import { temporalCliPath } from '../../infra/temporal-binaries';
 import { openTestDatabase, testReceiptSecret } from './database';
+import { testDataConverter } from './payload-keys';
 import { startTestWorker } from './test-worker';
 
 export const testSecret = 'api-test-secret';
@@ -34,17 +35,23 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(options: { stuckAfter?: string } = {}): Promise<ApiHarness> {
+/**
+ * `dbFilename`: the dev server keeps its state in this SQLite file (default: in memory).
+ * `codecCorsOrigin`: the Web UI origin the codec endpoint allows (default: none).
+ */
+export async function startApiHarness(options: { stuckAfter?: string; requestTimeoutMs?: number; dbFilename?: string; codecCorsOrigin?: string } = {}): Promise<ApiHarness> {
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: allSearchAttributes },
+    server: { executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: allSearchAttributes, ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}) },
+    // Encrypted with the test key, as in production; the worker encodes as this client does.
+    client: { dataConverter: testDataConverter },
   });
   const mail = await startMailCatcher();
   const pool = await openTestDatabase();
   const ruleScope = { scope: `test-${randomUUID()}`, seed: { organisation: defaultOrganisation, rules: defaultRules } };
   const ruleStore = createPgRuleStore(pool, ruleScope);
   const worker = await startTestWorker(env, mail, pool, async () => (await ruleStore.current()).organisation);
-  const app = await buildApp(
-    apiDependencies({
+  const app = await buildApp({
+    ...apiDependencies({
       client: env.client,
       pool,
       config: {
@@ -52,10 +59,12 @@ export async function startApiHarness(options: { stuckAfter?: string } = {}): Pr
         stuckAfter: options.stuckAfter ?? 'P3D',
         auth: { jwtSecret: testSecret, usesDevSecret: false, maxTokenLifetime: 'PT12H', clockSkewSeconds: 60 },
         temporal: { taskQueue: worker.taskQueue },
+        ...(options.codecCorsOrigin ? { codecCorsOrigin: options.codecCorsOrigin } : {}),
       },
       ruleStore,
     }),
-  );
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+  });
   const token: ApiHarness['token'] = (caller) => signLocalToken({ sub: `${caller.unit}-user`, role: 'handlaggare', ...caller }, testSecret);
   return {
     app,

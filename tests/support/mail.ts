@@ -1,8 +1,15 @@
 // Reading what the system sent: every notification carries its idempotency key in a header,
-// "<workflow id>/<deadline>.r<revision>.<kind><index>".
+// "<workflow id>/<deadline>.r<revision>.<kind><index>". An external partner's mail carries an
+// HMAC of it instead (it must not name the case): `isFor` and `isFrom` find those too, the key
+// lists (`sentFor`, `sentBy`) hold internal mails only.
+import { partnerMailKey } from '../../activities';
 import type { CaughtMail } from '../../infra/mail-catcher';
+import { testReceiptSecret } from './database';
 
 export const keyOf = (mail: CaughtMail) => mail.headers['x-samverkan-key'] ?? '';
+
+/** The mail was sent under this notification key (to a unit, a manager or a partner). */
+export const hasKey = (mail: CaughtMail, key: string) => keyOf(mail) === key || keyOf(mail) === partnerMailKey(testReceiptSecret, key);
 
 /** The notification keys sent for one case, without the workflow id, in arrival order. */
 export function sentFor(mails: CaughtMail[], caseRef: string): string[] {
@@ -10,7 +17,7 @@ export function sentFor(mails: CaughtMail[], caseRef: string): string[] {
   return mails.map(keyOf).filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
 }
 
-export const isFor = (caseRef: string, suffix: string) => (mail: CaughtMail) => keyOf(mail) === `arende-${caseRef}/${suffix}`;
+export const isFor = (caseRef: string, suffix: string) => (mail: CaughtMail) => hasKey(mail, `arende-${caseRef}/${suffix}`);
 
 /** The notification keys sent by one workflow (a handover, meeting or dispute), in arrival order. */
 export function sentBy(mails: CaughtMail[], workflowId: string): string[] {
@@ -18,4 +25,4 @@ export function sentBy(mails: CaughtMail[], workflowId: string): string[] {
   return mails.map(keyOf).filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
 }
 
-export const isFrom = (workflowId: string, suffix: string) => (mail: CaughtMail) => keyOf(mail) === `${workflowId}/${suffix}`;
+export const isFrom = (workflowId: string, suffix: string) => (mail: CaughtMail) => hasKey(mail, `${workflowId}/${suffix}`);

@@ -38,6 +38,8 @@ export async function startTestWorker(
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
+    // The worker encodes payloads as the environment's client does (tests/support/payload-keys.ts).
+    dataConverter: { payloadCodecs: env.client.options.loadedDataConverter.payloadCodecs },
     workflowBundle: bundle ?? (await workflowBundle()),
     dependencies: buildActivityDependencies({
       pool,

@@ -2,6 +2,7 @@
 // SMTP server on localhost and the real database: what the workflow tests run against.
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { DataConverter } from '@temporalio/common';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type pg from 'pg';
 import { caseOpenedUpdate, caseViewQuery, disputeViewQuery, handoverViewQuery, meetingViewQuery } from '../../domain/messages';
@@ -15,6 +16,7 @@ import { temporalTestServerPath } from '../../infra/temporal-binaries';
 import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher';
 import { caseWorkflow } from '../../workflows/case-workflow';
 import { openTestDatabase } from './database';
+import { testDataConverter } from './payload-keys';
 import { startTestWorker } from './test-worker';
 
 export { workflowBundle } from './test-worker';
@@ -53,10 +55,15 @@ export interface WorkflowHarness {
 /**
  * `rules`: what `startCase` uses unless a test says otherwise (default: the default rules).
  * `bundle`: other workflow code for the worker (default: the project's workflows).
+ * `dataConverter`: what the client and the worker encode payloads with (default: encrypted with
+ * the test key, as in production; `{}` for plain payloads).
  */
-export async function startWorkflowHarness(options: { rules?: Rules; organisation?: OrganisationSource; bundle?: WorkflowBundleWithSourceMap } = {}): Promise<WorkflowHarness> {
+export async function startWorkflowHarness(
+  options: { rules?: Rules; organisation?: OrganisationSource; bundle?: WorkflowBundleWithSourceMap; dataConverter?: DataConverter } = {},
+): Promise<WorkflowHarness> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+    client: { dataConverter: options.dataConverter ?? testDataConverter },
   });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const mail = await startMailCatcher();

@@ -1,6 +1,7 @@
 // Every case action, one module each. Adding an action to CaseActionSchema (domain/case.ts)
 // without a module here is a type error.
 import type { CaseActionTable } from './action';
+import { andraFakta } from './andra-fakta';
 import { aterkallaSamtycke } from './aterkalla-samtycke';
 import { avslutaArende } from './avsluta-arende';
 import { avslutaInsats } from './avsluta-insats';
@@ -27,6 +28,7 @@ export const caseActions: CaseActionTable = {
   avsluta_arende: avslutaArende,
   samtycke,
   aterkalla_samtycke: aterkallaSamtycke,
+  andra_fakta: andraFakta,
 };
 
 export type { ActionPlan, ExtensionSpec, PlannedAction } from './action';
