@@ -1,17 +1,21 @@
 // Who may see a case: a unit involved in it, a manager above such a unit, or the samordnare.
-// Anyone else gets 404, never the case.
+// A case with protected identity (skyddade personuppgifter) only the staff assigned to it and
+// their managers. Anyone else gets 404, never the case.
+import type { CaseView } from '../domain/case';
 import { SECTOR_UNIT, type Organisation } from '../domain/organisation';
 import type { Caller } from './auth';
 
-export function canSeeCase(caller: Caller, involvedUnits: string[], organisation: Organisation): boolean {
+export function canSeeCase(caller: Caller, view: Pick<CaseView, 'involvedUnits' | 'flags' | 'assignments'>, organisation: Organisation): boolean {
   switch (caller.role) {
     case 'samordnare':
       return true;
     case 'sektorchef':
       return caller.unit === organisation.sector.id;
     case 'enhetschef':
+      return view.involvedUnits.includes(caller.unit);
     case 'handlaggare':
-      return involvedUnits.includes(caller.unit);
+      if (!view.involvedUnits.includes(caller.unit)) return false;
+      return !view.flags.skyddadeUppgifter || (view.assignments ?? []).some((a) => a.sub === caller.sub && a.unit === caller.unit);
   }
 }
 

@@ -5,7 +5,7 @@ import {
   caseWorkflowId,
   type CaseAction,
   type CaseView,
-  type MemoTask,
+  type CaseMemo,
   type OpenCaseRequest,
 } from '../domain/case';
 import { caseOpenedUpdate, caseViewQuery, performActionUpdate } from '../domain/messages';
@@ -18,7 +18,7 @@ import { canSeeCase, unitsInView } from './access';
 import { requireActiveUnit } from './active-unit';
 import type { Caller } from './auth';
 import { ApiError, forbidden, fromCaseUpdate, fromTemporal, notFound } from './errors';
-import type { TaskItem } from './schemas/cases';
+import type { TaskItem, TaskView } from './schemas/cases';
 
 export interface CaseServiceOptions {
   client: Client;
@@ -39,9 +39,16 @@ export function createCaseService(options: CaseServiceOptions) {
     }
   }
 
+  async function mayRead(caller: Caller, caseRef: string): Promise<boolean> {
+    return read(caller, caseRef).then(
+      () => true,
+      () => false,
+    );
+  }
+
   async function read(caller: Caller, caseRef: string): Promise<CaseView> {
     const view = await query(caseRef);
-    if (!canSeeCase(caller, view.involvedUnits, await organisation())) throw notFound();
+    if (!canSeeCase(caller, view, await organisation())) throw notFound();
     return view;
   }
 
@@ -114,7 +121,7 @@ export function createCaseService(options: CaseServiceOptions) {
     },
 
     /** Open tasks of the caller's units (in cases, handovers, meetings, disputes), most urgent first, from visibility. */
-    async tasks(caller: Caller): Promise<TaskItem[]> {
+    async tasks(caller: Caller, view: TaskView = 'alla'): Promise<TaskItem[]> {
       const units = unitsInView(caller, await organisation());
       if (units.length === 0) return [];
       const list = units.map((u) => `'${u.replaceAll("'", '')}'`).join(', ');
@@ -124,10 +131,24 @@ export function createCaseService(options: CaseServiceOptions) {
         query: `${CaseRefAttr.name} IS NOT NULL AND ExecutionStatus = 'Running' AND ${WaitingUnitsAttr.name} IN (${list})`,
       })) {
         const caseRef = execution.typedSearchAttributes.get(CaseRefAttr);
-        const tasks = (execution.memo?.tasks ?? []) as MemoTask[];
-        for (const task of tasks) {
-          if (!caseRef || !units.includes(task.unit)) continue;
-          items.push({ caseRef, workflowId: execution.workflowId, taskId: task.id, title: task.title, unit: task.unit, dueAt: task.dueAt, escalationLevel: task.escalationLevel, overdue: Date.parse(task.dueAt) <= now });
+        const memo = (execution.memo ?? {}) as Partial<CaseMemo>;
+        if (!caseRef) continue;
+        // A case with protected identity: its tasks only for those who may see the case (asked of it).
+        if (memo.protectedCase && caller.role === 'handlaggare' && !(await mayRead(caller, caseRef))) continue;
+        for (const task of memo.tasks ?? []) {
+          if (!units.includes(task.unit)) continue;
+          if (view === 'mina' && task.assignedTo !== caller.sub) continue;
+          items.push({
+            caseRef,
+            workflowId: execution.workflowId,
+            taskId: task.id,
+            title: task.title,
+            unit: task.unit,
+            dueAt: task.dueAt,
+            escalationLevel: task.escalationLevel,
+            overdue: Date.parse(task.dueAt) <= now,
+            ...(task.assignedTo ? { assignedTo: task.assignedTo } : {}),
+          });
         }
       }
       return items.sort((a, b) => a.dueAt.localeCompare(b.dueAt));

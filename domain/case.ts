@@ -94,6 +94,10 @@ export const CaseActionSchema = z.discriminatedUnion('type', [
   }),
   /** A withdrawn consent blocks the next handover and cancels those still pending under it. */
   z.object({ type: z.literal('aterkalla_samtycke'), samtyckeId: z.string().regex(/^s\d+$/, { message: 'Ogiltigt samtyckes-id' }) }),
+  /** A handläggare takes the case for the unit: its tasks there are theirs ("mina"). */
+  z.object({ type: z.literal('ta_arende') }),
+  /** The unit's enhetschef gives the case to one of the unit's handläggare. */
+  z.object({ type: z.literal('tilldela'), handlaggare: z.string().trim().min(1, { message: 'Ange handläggarens användar-id' }).max(200) }),
   /** The case's facts changed (violence found out, a child moved in): by the owner, with why. */
   z.object({
     type: z.literal('andra_fakta'),
@@ -204,6 +208,8 @@ export const CaseStateSchema = z.object({
   nextChildNumber: z.int(),
   /** Every move to another rules version; absent until the first. */
   rulesChanges: z.array(RulesChangeSchema).optional(),
+  /** Who holds the case in each unit (one per unit): who took it or was given it, by whom, when. */
+  assignments: z.array(z.object({ unit: slug, sub: z.string(), by: z.string(), at: isoTimestamp })).optional(),
   /** Every change of the case's facts: what was, what is, who, when and why; absent until the first. */
   factChanges: z
     .array(z.object({ at: isoTimestamp, by: z.string(), unit: slug, from: CaseFlagsSchema.partial(), to: CaseFlagsSchema.partial(), reason: z.string() }))
@@ -218,6 +224,15 @@ export interface MemoTask {
   unit: string;
   dueAt: string;
   escalationLevel: number;
+  /** Who in the unit holds the case the task belongs to ("mina"); absent: the unit's ("enhetens"). */
+  assignedTo?: string;
+}
+
+/** The memo of a case or child: its open tasks, and whether the case has protected identity. */
+export interface CaseMemo {
+  tasks: MemoTask[];
+  /** Only the assigned staff and managers may learn of it: the API asks the case before listing it. */
+  protectedCase?: boolean;
 }
 
 /** What the API shows of a case: its state, with open tasks first. */

@@ -47,6 +47,8 @@ export class CaseModel {
       deadlines: [],
       insatser: [],
       events: [{ at: now, type: 'oppnat', unit: input.openedBy.unit, by: input.openedBy.sub, summary: 'Ärendet öppnades' }],
+      // Whoever opens the case holds it for the unit until someone else takes it or is given it.
+      assignments: [{ unit: input.openedBy.unit, sub: input.openedBy.sub, by: input.openedBy.sub, at: now }],
       nextInsatsNumber: 1,
       nextDeadlineNumber: 1,
       handovers: [],
@@ -143,6 +145,16 @@ export class CaseModel {
     this.state.insatser.push(insats);
     this.involve(performedBy);
     return insats;
+  }
+
+  /** Who holds the case in a unit: one person per unit, the latest to take it or be given it. */
+  assign(unit: string, sub: string, by: string, now: string): void {
+    const others = (this.state.assignments ?? []).filter((a) => a.unit !== unit);
+    this.state.assignments = [...others, { unit, sub, by, at: now }];
+  }
+
+  holderIn(unit: string): string | undefined {
+    return this.state.assignments?.find((a) => a.unit === unit)?.sub;
   }
 
   /** A unit with a part in the case: it may see the case. */

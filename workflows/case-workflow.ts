@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
-import type { CaseState, CaseWorkflowInput, Deadline, MemoTask } from '../domain/case';
+import type { CaseMemo, CaseState, CaseWorkflowInput, Deadline, MemoTask } from '../domain/case';
 import type { RaiseDispute } from '../domain/dispute';
 import { caseStateAsRecorded, startHandoverAsRecorded } from '../domain/legacy-names';
 import { completeRecordedRules } from '../domain/legacy-rules';
@@ -105,8 +105,12 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
       { key: OverdueAttr, value: open.some((d) => d.escalationLevel > 0) },
     ]);
     // The task list reads open tasks from the memo, without a query to every case.
-    const tasks: MemoTask[] = open.map((d) => ({ id: d.id, title: d.title, unit: d.unit, dueAt: d.dueAt, escalationLevel: d.escalationLevel }));
-    upsertMemo({ tasks });
+    const tasks: MemoTask[] = open.map((d) => {
+      const holder = model.holderIn(d.unit);
+      return { id: d.id, title: d.title, unit: d.unit, dueAt: d.dueAt, escalationLevel: d.escalationLevel, ...(holder ? { assignedTo: holder } : {}) };
+    });
+    const memo: CaseMemo = { tasks, ...(model.state.flags.skyddadeUppgifter ? { protectedCase: true } : {}) };
+    upsertMemo({ ...memo });
   };
 
   const trackerContext = {

@@ -37,6 +37,7 @@ export async function disputeWorkflow(recorded: DisputeWorkflowInput): Promise<D
     publishItem({
       kind: 'tvist',
       caseRef: input.caseRef,
+      protectedCase: input.protectedCase,
       units: input.parties,
       ...(view.status === 'vantar_beslut' ? { waiting: { for: 'beslut', units: [SECTOR_UNIT, ...input.parties], since: view.raisedAt } } : {}),
       deadlines: view.tasks,

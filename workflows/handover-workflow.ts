@@ -48,6 +48,7 @@ export async function handoverWorkflow(recorded: HandoverWorkflowInput): Promise
     publishItem({
       kind: 'overlamning',
       caseRef: input.caseRef,
+      protectedCase: input.protectedCase,
       units: [input.fran, input.till],
       ...(open
         ? {

@@ -26,6 +26,8 @@ export interface ItemState {
   deadlines: Deadline[];
   /** One line for the stuck list, with no case data: "överlämning o2 mottagning → rvt". */
   summary: string;
+  /** The case has protected identity: the API asks the case before listing the item's tasks. */
+  protectedCase?: boolean;
 }
 
 export function publishItem(item: ItemState): void {
@@ -43,7 +45,7 @@ export function publishItem(item: ItemState): void {
     { key: OverdueAttr, value: open.some((d) => d.escalationLevel > 0) },
   ]);
   const tasks: MemoTask[] = open.map((d) => ({ id: d.id, title: d.title, unit: d.unit, dueAt: d.dueAt, escalationLevel: d.escalationLevel }));
-  upsertMemo({ tasks, summary: item.summary });
+  upsertMemo({ tasks, summary: item.summary, ...(item.protectedCase ? { protectedCase: true } : {}) });
 }
 
 /** Tells the case; a case that has already closed needs to hear nothing. */

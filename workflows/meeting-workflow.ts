@@ -39,6 +39,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     publishItem({
       kind: 'planeringsmote',
       caseRef: input.caseRef,
+      protectedCase: input.protectedCase,
       units: input.units,
       ...(open().length > 0 ? { waiting: { for: waitingFor, units: open().map((t) => t.unit), since: waitingSince } } : {}),
       deadlines: view.tasks,

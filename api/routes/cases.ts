@@ -1,7 +1,7 @@
 // Case endpoints: open, read, act, and the caller's task list.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { CaseService } from '../case-service';
-import { CaseActionSchema, CaseViewSchema, OpenCaseRequestSchema, TaskListSchema } from '../schemas/cases';
+import { CaseActionSchema, CaseViewSchema, OpenCaseRequestSchema, TaskListSchema, TaskQuerySchema } from '../schemas/cases';
 import { CaseRefParams, ErrorResponse, errorResponses as errors, secured } from '../schemas/common';
 
 export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {
@@ -41,12 +41,13 @@ export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {
 
     app.get('/tasks', {
       schema: {
-        summary: 'Uppgifter som väntar på min enhet',
+        summary: 'Uppgifter som väntar på min enhet (vy=mina: de ärenden jag har)',
         tags: ['uppgifter'],
         ...secured,
-        response: { 200: TaskListSchema, 401: ErrorResponse },
+        querystring: TaskQuerySchema,
+        response: { 200: TaskListSchema, 400: ErrorResponse, 401: ErrorResponse },
       },
-      handler: async (request) => ({ tasks: await service.tasks(request.caller) }),
+      handler: async (request) => ({ tasks: await service.tasks(request.caller, request.query.vy) }),
     });
   };
 }

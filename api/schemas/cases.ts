@@ -15,7 +15,13 @@ export const TaskItemSchema = z.object({
   dueAt: z.string(),
   escalationLevel: z.number(),
   overdue: z.boolean(),
+  /** Who in the unit holds the case: "mina" for them, "enhetens" for everyone else in the unit. */
+  assignedTo: z.string().optional(),
 });
 export type TaskItem = z.infer<typeof TaskItemSchema>;
+
+/** `mina`: the tasks of the cases the caller holds; `alla` (default): the unit's. */
+export const TaskQuerySchema = z.object({ vy: z.enum(['alla', 'mina']).default('alla') });
+export type TaskView = z.infer<typeof TaskQuerySchema>['vy'];
 
 export const TaskListSchema = z.object({ tasks: z.array(TaskItemSchema) });

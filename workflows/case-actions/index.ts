@@ -2,6 +2,8 @@
 // without a module here is a type error.
 import type { CaseActionTable } from './action';
 import { andraFakta } from './andra-fakta';
+import { taArende } from './ta-arende';
+import { tilldela } from './tilldela';
 import { aterkallaSamtycke } from './aterkalla-samtycke';
 import { avslutaArende } from './avsluta-arende';
 import { avslutaInsats } from './avsluta-insats';
@@ -29,6 +31,8 @@ export const caseActions: CaseActionTable = {
   samtycke,
   aterkalla_samtycke: aterkallaSamtycke,
   andra_fakta: andraFakta,
+  ta_arende: taArende,
+  tilldela,
 };
 
 export type { ActionPlan, ExtensionSpec, PlannedAction } from './action';
