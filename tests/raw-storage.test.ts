@@ -158,6 +158,15 @@ describe('a case with canaries in every free-text field', () => {
     expect(decoded.body.payloads.every((p: any) => Buffer.from(p.metadata.encoding, 'base64').toString() !== ENCRYPTED_ENCODING)).toBe(true);
   });
 
+  test('no e-mail, of any kind, to any recipient, carries a canary', async () => {
+    // The notifications the canaried case caused (new tasks, the partner-less dispute's notices, the meeting's tasks).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const mails = h.mail.messages();
+    expect(mails.length).toBeGreaterThan(0);
+    const everything = Buffer.from(mails.map((m) => JSON.stringify(m)).join('\n'));
+    expect(present(everything, canaries)).toStrictEqual([]);
+  });
+
   test('the memo goes through the codec: encrypted in Temporal, read by the API', async () => {
     const [caseId] = workflowIds;
     const described = await raw.workflowService.describeWorkflowExecution({ namespace: h.env.namespace ?? 'default', execution: { workflowId: caseId } });
