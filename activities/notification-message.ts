@@ -20,10 +20,10 @@ export interface NotificationInput {
   unit: string;
   /** The deadline's key: the mail names only its general kind (`taskKinds`). */
   deadlineKey?: Deadline['key'];
-  /** The task's title. Never put in a mail (it names the case's facts); only the key's kind is. */
+  /** Sent by workflow code before 2026-12 (recorded histories hold it). Never put in a mail: it names the case's facts. */
   title?: string;
   dueAt?: string;
-  /** The task's legal citation. Never put in a mail, for the same reason as the title. */
+  /** The same for the legal citation. */
   citation?: string;
   /**
    * Skyddade personuppgifter. A mail already says nothing of the case, and a protected case's

@@ -7,19 +7,11 @@ import type { ChildChanged } from './child-status';
 import type { DisputeWorkflowInput } from './dispute';
 import type { HandoverWorkflowInput, StartHandover } from './handover';
 
-type Legacy<T, Renamed extends Record<string, string>> = T | (Omit<T, Renamed[keyof Renamed]> & { [K in keyof Renamed]?: unknown });
-const take = <T>(value: Record<string, unknown>, name: string, legacyName: string): T => (name in value ? value[name] : value[legacyName]) as T;
-
-export function startHandoverAsRecorded(raw: Legacy<StartHandover, { to: 'till'; content: 'innehall'; legalGround: 'rattsligGrund' }>): StartHandover {
-  const value = raw as Record<string, unknown>;
-  const { to: _to, content: _content, legalGround: _legalGround, ...rest } = value;
-  const rattsligGrund = take<StartHandover['rattsligGrund']>(value, 'rattsligGrund', 'legalGround');
-  return {
-    ...(rest as Omit<StartHandover, 'till' | 'innehall'>),
-    till: take(value, 'till', 'to'),
-    innehall: take(value, 'innehall', 'content'),
-    ...(rattsligGrund ? { rattsligGrund } : {}),
-  };
+export function startHandoverAsRecorded(raw: StartHandover): StartHandover {
+  const value = raw as unknown as Record<string, unknown>;
+  if ('till' in value) return raw;
+  const { to, content, legalGround, ...rest } = value;
+  return { ...(rest as Omit<StartHandover, 'till' | 'innehall'>), till: to as string, innehall: content as StartHandover['innehall'], ...(legalGround ? { rattsligGrund: legalGround as StartHandover['rattsligGrund'] } : {}) };
 }
 
 export function handoverInputAsRecorded(raw: HandoverWorkflowInput): HandoverWorkflowInput {

@@ -23,6 +23,7 @@ import { defaultOrganisation, SECTOR_UNIT } from '../domain/organisation';
 import type { EscalationTarget } from '../domain/rules';
 import type { CaughtMail } from '../infra/mail-catcher';
 import type { ReceiptLinks } from '../infra/receipt-link-store';
+import { dayFromNow } from './support/time';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
 import { handoverContent } from './support/handover-content';
 import { isFrom } from './support/mail';
@@ -273,7 +274,7 @@ describe('the mails real cases send, through the API, the workflows and a real S
 
   type Who = Parameters<ApiHarness['token']>[0];
   const call = (method: 'GET' | 'POST', url: string, who: Who, payload?: unknown) => h.callAs(method, url, who, payload);
-  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const day = dayFromNow;
   const mottagning: Who = { unit: 'mottagning' };
   const rvt: Who = { unit: 'rvt' };
   async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {

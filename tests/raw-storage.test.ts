@@ -19,6 +19,7 @@ import type { HandoverResponse } from '../domain/handover';
 import { caseViewQuery, decideDisputeUpdate, handoverResponseUpdate, meetingActionUpdate, performActionUpdate, raiseDisputeUpdate, startHandoverUpdate } from '../domain/messages';
 import { localPayloadKeys } from '../infra/local-payload-keys';
 import { EncryptionCodec, ENCRYPTED_ENCODING, newPayloadKey, parsePayloadKeys } from '../infra/payload-codec';
+import { dayFromNow } from './support/time';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
 import { handoverContent } from './support/handover-content';
 import { testKeyring } from './support/payload-keys';
@@ -42,7 +43,7 @@ afterAll(async () => {
 const run = randomUUID().slice(0, 8);
 /** A string that occurs nowhere but where the test wrote it. */
 const canary = (field: string) => `kanarie${run}${field}`;
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const day = dayFromNow;
 const actor = (unit: string, role: Actor['role'] = 'handlaggare'): Actor => ({ sub: `${unit}-1`, role, unit });
 const samordnare = { unit: 'ifo', role: 'samordnare' as const };
 

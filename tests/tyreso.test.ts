@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { HandoverContent } from '../domain/handover';
 import type { CaughtMail } from '../infra/mail-catcher';
+import { dayFromNow } from './support/time';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
 import { handoverContent } from './support/handover-content';
 import { isFrom, keyOf } from './support/mail';
@@ -24,7 +25,7 @@ const call: ApiHarness['callAs'] = (...args) => h.callAs(...args);
 const mottagning: Who = { unit: 'mottagning' };
 const rvt: Who = { unit: 'rvt' };
 const resursenhet: Who = { unit: 'resursenhet' };
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const day = dayFromNow;
 const mailsOf = (caseRef: string) => h.mail.messages().filter((m) => keyOf(m).startsWith(`arende-${caseRef}`));
 async function mailTo(caseRef: string, address: string, match: (m: CaughtMail) => boolean = () => true): Promise<CaughtMail> {
   return h.mail.waitFor((m) => keyOf(m).startsWith(`arende-${caseRef}`) && m.to.includes(address) && match(m), 15_000);

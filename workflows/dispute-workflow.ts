@@ -65,7 +65,7 @@ export async function disputeWorkflow(recorded: DisputeWorkflowInput): Promise<D
       await reportToCase(input.parentWorkflowId, { kind: 'tvist', id: input.disputeId, status: 'avgjord', at: now, unit: request.actor.unit, by: request.actor.sub, text: request.beslut });
       // Every unit in the case learns that there is a decision; the decision itself stays in the system.
       for (const unit of input.involvedUnits) {
-        await tracker.notify({ key: `beslut.${unit}`, kind: 'meddelande', to: 'enhet', unit, title: 'Sektorchefen har avgjort en tvist i ärendet' });
+        await tracker.notify({ key: `beslut.${unit}`, kind: 'meddelande', to: 'enhet', unit });
       }
       return view;
     },

@@ -158,7 +158,7 @@ export async function handoverWorkflow(recorded: HandoverWorkflowInput): Promise
       view.thread.push({ at: now, typ: 'aterkallad', unit: input.fran, text: reason });
       await finish('aterkallad', input.fran, 'arende');
       // The receiver learns that nothing is waiting for it any more.
-      await tracker.notify({ key: 'aterkallad', kind: 'meddelande', to: 'enhet', unit: input.till, title: 'En överlämning har återkallats' });
+      await tracker.notify({ key: 'aterkallad', kind: 'meddelande', to: 'enhet', unit: input.till });
       publish();
     });
   });

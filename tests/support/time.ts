@@ -14,3 +14,8 @@ export async function skipBy(env: TestWorkflowEnvironment, ms: number): Promise<
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
+
+/** A date (YYYY-MM-DD) some days from now, in UTC: for deadlines a test gives. */
+export function dayFromNow(offset: number): string {
+  return new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+}
