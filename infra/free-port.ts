@@ -6,6 +6,8 @@ import { createServer } from 'node:net';
 
 const lowest = 20_000;
 const highest = 32_000;
+/** Ports already given out by this process: nothing may listen on them yet, but they are taken. */
+const given = new Set<number>();
 
 function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -18,7 +20,9 @@ function isFree(port: number): Promise<boolean> {
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = lowest + Math.floor(Math.random() * (highest - lowest));
-    if (await isFree(port)) return port;
+    if (given.has(port) || !(await isFree(port))) continue;
+    given.add(port);
+    return port;
   }
   throw new Error(`no free port between ${lowest} and ${highest}`);
 }
