@@ -12,8 +12,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.js'], languageOptions: { globals: globals.node } },
+  { files: ['web/static/**/*.js'], languageOptions: { globals: globals.browser } },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.{ts,tsx}'],
     languageOptions: {
       globals: globals.node,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -25,10 +26,10 @@ export default tseslint.config(
   },
   {
     // No import cycles: each module can be read, and bundled, on its own terms.
-    files: ['**/*.ts'],
+    files: ['**/*.{ts,tsx}'],
     plugins: { import: importPlugin },
     settings: {
-      'import/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
       'import/resolver': { typescript: { project: './tsconfig.json' } },
     },
     rules: { 'import/no-cycle': ['error', { ignoreExternal: true }] },

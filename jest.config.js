@@ -6,14 +6,20 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  extensionsToTreatAsEsm: ['.ts'],
+  extensionsToTreatAsEsm: ['.ts', '.tsx'],
   transform: {
-    // light-my-request (Fastify's inject) require()s cookie 2, which ships only ES modules; node 20
-    // can require them, jest's module runtime cannot, so jest gets it as CommonJS.
-    '/node_modules/cookie/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+    // light-my-request (Fastify's inject) require()s cookie 2 and @fastify/static content-disposition,
+    // which ship only ES modules; node 20 can require them, jest's module runtime cannot, so jest
+    // gets them as CommonJS.
+    '/node_modules/(cookie|content-disposition)/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
+    // The web app's pages are TSX rendered to HTML by Preact on the server.
+    '^.+\\.tsx$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic', importSource: 'preact' } } }, module: { type: 'es6' } },
+    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition)/)'],
   // Tests run real servers and skip Temporal time: minutes, not jest's default 5 s.
   testTimeout: 180_000,
   // One test file per core; each jest worker has a database of its own (tests/support/database.ts).
@@ -21,6 +27,6 @@ export default {
   setupFiles: ['<rootDir>/tests/support/quiet-temporal-logs.ts'],
   reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
   coverageProvider: 'v8',
-  collectCoverageFrom: ['{domain,workflows,activities,workers,api,infra,config,scripts}/**/*.ts'],
+  collectCoverageFrom: ['{domain,workflows,activities,workers,api,web,infra,config,scripts}/**/*.{ts,tsx}'],
   coverageReporters: ['text-summary', 'text'],
 };

@@ -195,6 +195,7 @@ export function composeDigestLine(input: NotificationInput, ctx: MessageContext)
   return `${whatOf(input)} hos ${ctx.unitName}${due}: ${caseLink(input.caseRef, ctx.publicUrl)}`;
 }
 
+/** The case's page in the web app (web/pages/case.tsx): a link a person opens in a browser. */
 function caseLink(caseRef: string, publicUrl: string): string {
-  return `${publicUrl.replace(/\/$/, '')}/cases/${encodeURIComponent(caseRef)}`;
+  return `${publicUrl.replace(/\/$/, '')}/arenden/${encodeURIComponent(caseRef)}`;
 }

@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Client } from '@temporalio/client';
+import type { OverdueHistory } from '../infra/overdue-history';
 import type { ReceiptLinks } from '../infra/receipt-link-store';
 import { findPersonalNumber } from '../domain/personal-number';
 import type { Authenticator, Caller } from './auth';
@@ -24,6 +25,11 @@ import { ruleRoutes } from './routes/rules';
 import type { RuleService } from './rule-service';
 import { stuckRoutes } from './routes/stuck';
 import type { StuckList } from './stuck-list';
+import type { OrganisationSource } from '../domain/organisation';
+import { sendNotFoundPage, wantsPage } from '../web/error-pages';
+import { webApp } from '../web/app';
+import type { OidcSignInOptions } from '../web/oidc';
+import { createSessions } from '../web/session';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,14 +42,32 @@ export interface AppDependencies {
   collaboration: CollaborationService;
   stuck: StuckList;
   rules: RuleService;
+  /** Missed deadlines per unit and week, for the overview's chart. */
+  overdueHistory: OverdueHistory;
   /** External partners' receipt links: no login, so outside the authenticated routes. */
   receipts: { client: Client; links: ReceiptLinks };
   auth: Authenticator;
   /** Temporal's remote codec endpoint, for reading encrypted histories in the Web UI. */
   codec: CodecEndpoint;
+  /** The organisation in force: the web app names units and lists demo users from it. */
+  organisation: OrganisationSource;
+  /** The web app's pages, on the API's port. */
+  web: WebOptions;
   logger?: boolean;
   /** How long a request may take to arrive whole (default 30 s). */
   requestTimeoutMs?: number;
+}
+
+export interface WebOptions {
+  sessionSecret: string;
+  /** Seconds a browser session lasts. */
+  sessionSeconds: number;
+  /** The cookies' Secure flag: the service is reached over https. */
+  secureCookies: boolean;
+  demoSignIn: boolean;
+  oidc: boolean;
+  /** Signing in with the municipality's OIDC provider (web/oidc.ts): present exactly when `oidc`. */
+  oidcSignIn?: OidcSignInOptions;
 }
 
 /** A request's body may be this large; larger ones are answered 413 before they are read. */
@@ -63,11 +87,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.setErrorHandler(errorHandler);
   // Security headers on every answer; nothing of a case is cached by a browser or a proxy.
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"], objectSrc: ["'none'"], baseUri: ["'none'"] } },
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"], objectSrc: ["'none'"], baseUri: ["'none'"], upgradeInsecureRequests: deps.web.secureCookies ? [] : null } },
     referrerPolicy: { policy: 'no-referrer' },
   });
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('Cache-Control', 'no-store');
+  app.addHook('onSend', async (request, reply) => {
+    // The stylesheet and htmx are the same for everyone: revalidated, not refetched.
+    reply.header('Cache-Control', request.url.startsWith('/static/') ? 'no-cache' : 'no-store');
   });
   // A personnummer or samordningsnummer in any field (identifier or free text) is refused
   // before anything is stored or mailed.
@@ -82,7 +107,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       }
     }
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: { code: 'HITTADES_INTE', message: 'Sidan finns inte', fields: [] } }));
+  app.setNotFoundHandler((request, reply) =>
+    wantsPage(request) ? sendNotFoundPage(reply) : reply.code(404).send({ error: { code: 'HITTADES_INTE', message: 'Sidan finns inte', fields: [] } }),
+  );
 
   await app.register(swagger, {
     openapi: {
@@ -124,5 +151,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await authenticated.register(ruleRoutes(deps.rules));
     await authenticated.register(codecRoutes(deps.codec));
   });
+
+  // The pages people use: the same services, a session cookie instead of a bearer token.
+  const sessions = createSessions({ secret: deps.web.sessionSecret, secure: deps.web.secureCookies, authenticator: deps.auth, lifetimeSeconds: deps.web.sessionSeconds });
+  const oidcSignIn = deps.web.oidcSignIn && { ...deps.web.oidcSignIn, authenticator: deps.auth, secret: deps.web.sessionSecret, secureCookies: deps.web.secureCookies, sessionSeconds: deps.web.sessionSeconds };
+  await app.register(webApp({ services: deps, organisation: deps.organisation, sessions, demoSignIn: deps.web.demoSignIn, oidc: deps.web.oidc, secureCookies: deps.web.secureCookies, oidcSignIn }));
   return app;
 }

@@ -14,6 +14,11 @@ export type Caller = Actor;
 
 export interface Authenticator {
   authenticate(authorization: string | undefined): Promise<Caller>;
+  /**
+   * The checks after the signature: lifetime, role and unit against the organisation in force.
+   * The web app's session cookie (web/session.ts) goes through them on every request too.
+   */
+  admit(payload: JWTPayload): Promise<Caller>;
 }
 
 const unauthorized = (message: string) => new ApiError(401, 'EJ_INLOGGAD', message);
@@ -30,7 +35,7 @@ function checkLifetime(payload: JWTPayload, auth: Pick<AppConfig['auth'], 'maxTo
   if (lifetime > maxSeconds + skew) throw unauthorized(`Token gäller för länge: högst ${auth.maxTokenLifetime.replace(/^PT?/, '').toLowerCase()}`);
 }
 
-export function createAuthenticator(auth: AppConfig['auth'], organisation: OrganisationSource): Authenticator {
+export function createAuthenticator(auth: Pick<AppConfig['auth'], 'jwtSecret' | 'oidcIssuer' | 'oidcAudience' | 'jwksUrl' | 'maxTokenLifetime' | 'clockSkewSeconds'>, organisation: OrganisationSource): Authenticator {
   let keys: Promise<JWTVerifyGetKey> | undefined;
   const oidcKeys = () => {
     keys ??= (async () => {
@@ -46,6 +51,25 @@ export function createAuthenticator(auth: AppConfig['auth'], organisation: Organ
   const secret = new TextEncoder().encode(auth.jwtSecret);
   const verify = { clockTolerance: auth.clockSkewSeconds, requiredClaims: ['exp'] };
 
+  async function admit(payload: JWTPayload): Promise<Caller> {
+    checkLifetime(payload, auth);
+    const parsed = ActorSchema.safeParse(payload);
+    if (!parsed.success) throw unauthorized('Token saknar giltig roll eller enhet');
+    const caller = parsed.data;
+    // A personal identity number would follow the caller into logs and view logs.
+    if (containsPersonalNumber(caller.sub)) throw unauthorized('Token identifierar användaren med ett personnummer; använd ett användar-id');
+    const org = await organisation();
+    const atSector = caller.unit === org.sector.id;
+    if (caller.role === 'sektorchef' || caller.role === 'samordnare') {
+      if (!atSector) throw unauthorized(`En ${caller.role} hör till sektorn ${org.sector.id}, inte till enheten ${caller.unit}`);
+    } else {
+      const unit = atSector ? undefined : activeUnit(org, caller.unit);
+      // Partners confirm handovers through their links: they do not log in.
+      if (!unit || unit.kind !== 'intern') throw unauthorized(`Enheten ${caller.unit} finns inte bland organisationens aktiva enheter`);
+    }
+    return caller;
+  }
+
   return {
     async authenticate(authorization) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
@@ -58,23 +82,9 @@ export function createAuthenticator(auth: AppConfig['auth'], organisation: Organ
       } catch {
         throw unauthorized('Ogiltig eller utgången token');
       }
-      checkLifetime(payload, auth);
-      const parsed = ActorSchema.safeParse(payload);
-      if (!parsed.success) throw unauthorized('Token saknar giltig roll eller enhet');
-      const caller = parsed.data;
-      // A personal identity number would follow the caller into logs and view logs.
-      if (containsPersonalNumber(caller.sub)) throw unauthorized('Token identifierar användaren med ett personnummer; använd ett användar-id');
-      const org = await organisation();
-      const atSector = caller.unit === org.sector.id;
-      if (caller.role === 'sektorchef' || caller.role === 'samordnare') {
-        if (!atSector) throw unauthorized(`En ${caller.role} hör till sektorn ${org.sector.id}, inte till enheten ${caller.unit}`);
-      } else {
-        const unit = atSector ? undefined : activeUnit(org, caller.unit);
-        // Partners confirm handovers through their links: they do not log in.
-        if (!unit || unit.kind !== 'intern') throw unauthorized(`Enheten ${caller.unit} finns inte bland organisationens aktiva enheter`);
-      }
-      return caller;
+      return admit(payload);
     },
+    admit,
   };
 }
 

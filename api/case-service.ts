@@ -1,6 +1,8 @@
-// The API's side of Temporal: open a case, read it, perform an action, list waiting tasks.
+// The API's side of Temporal: open a case, read it, perform an action, list open cases and waiting tasks.
 // One Temporal client per process, handed in.
+import { status } from '@grpc/grpc-js';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import {
   caseWorkflowId,
   type CaseAction,
@@ -12,13 +14,24 @@ import { caseOpenedUpdate, caseViewQuery, performActionUpdate } from '../domain/
 import type { OrganisationSource } from '../domain/organisation';
 import { firstDeadlineKey } from '../domain/rule-evaluation';
 import type { Rules } from '../domain/rules';
-import { CaseKindAttr, CaseRefAttr, UnitsAttr, WaitingUnitsAttr } from '../domain/search-attributes';
+import {
+  CaseKindAttr,
+  CaseRefAttr,
+  ItemKindAttr,
+  NextDeadlineAttr,
+  OverdueAttr,
+  PhaseAttr,
+  UnitsAttr,
+  WaitingUnitsAttr,
+} from '../domain/search-attributes';
+import { z } from '../domain/zod';
 import type { caseWorkflow } from '../workflows/case-workflow';
 import { canSeeCase, unitsInView } from './access';
 import { requireActiveUnit } from './active-unit';
 import type { Caller } from './auth';
-import { ApiError, forbidden, fromCaseUpdate, fromTemporal, notFound } from './errors';
-import type { TaskItem, TaskView } from './schemas/cases';
+import { ApiError, forbidden, fromCaseUpdate, fromTemporal, invalidCursor, notFound } from './errors';
+import type { CaseListItem, CaseListPage, CaseListQuery, TaskItem, TaskPage, TaskQuery } from './schemas/cases';
+import { compareText, cursorMoment, decodeCursor, encodeCursor, iso, quoted, windowEnd, type WindowEnd } from './visibility-paging';
 
 export interface CaseServiceOptions {
   client: Client;
@@ -26,6 +39,44 @@ export interface CaseServiceOptions {
   organisation: OrganisationSource;
   /** The rules a new case starts under: the current version. */
   rules: () => Promise<Rules>;
+}
+
+/** Where a task stands in the list: due moment, then workflow id, then task id. */
+interface TaskKey {
+  due: number;
+  workflowId: string;
+  taskId: string;
+}
+
+const compareTaskKeys = (a: TaskKey, b: TaskKey) => a.due - b.due || compareText(a.workflowId, b.workflowId) || compareText(a.taskId, b.taskId);
+
+/** The task list's cursor: the last task's due moment, workflow id and task id. */
+const TaskCursorSchema = z.object({ d: cursorMoment, w: z.string().min(1).max(300), t: z.string().min(1).max(200) });
+const taskKeyOf = (cursor: z.infer<typeof TaskCursorSchema>): TaskKey => ({ due: Date.parse(cursor.d), workflowId: cursor.w, taskId: cursor.t });
+
+/**
+ * The case list's cursor is Temporal's page token, base64url. It is JSON in every visibility
+ * store; the SQL stores' fields are checked here, since the server answers a token it cannot read
+ * with an error that the client retries for many seconds before giving up.
+ */
+const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const PageTokenSchema = z.looseObject({
+  CloseTime: z.string().regex(rfc3339).optional(),
+  StartTime: z.string().regex(rfc3339).optional(),
+  RunID: z.string().max(100).optional(),
+});
+
+function pageTokenOf(cursor: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]{1,2000}$/.test(cursor)) throw invalidCursor();
+  const token = Buffer.from(cursor, 'base64url');
+  let json: unknown;
+  try {
+    json = JSON.parse(token.toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  if (!PageTokenSchema.safeParse(json).success) throw invalidCursor();
+  return token;
 }
 
 export function createCaseService(options: CaseServiceOptions) {
@@ -120,38 +171,158 @@ export function createCaseService(options: CaseServiceOptions) {
       }
     },
 
-    /** Open tasks of the caller's units (in cases, handovers, meetings, disputes), most urgent first, from visibility. */
-    async tasks(caller: Caller, view: TaskView = 'alla'): Promise<TaskItem[]> {
+    /**
+     * One page of the open tasks of the caller's units (in cases, handovers, meetings, disputes),
+     * most urgent first (due moment, then workflow id, then task id), from visibility.
+     *
+     * A workflow's SamverkanNextDeadline is its earliest open deadline of any unit, so every task
+     * of it is due at or after that moment. A cutoff on NextDeadline therefore fetches every task
+     * due up to the cutoff (and some due later, which wait for a later page): counts find the
+     * cutoff that gives a page, and only those workflows are fetched. A later page still fetches
+     * every workflow due up to its cutoff, since one whose earliest deadline came before the
+     * cursor may hold a task after it; a page deep in a long list costs more than the first.
+     */
+    async tasks(caller: Caller, query: TaskQuery = {}): Promise<TaskPage> {
+      const view = query.vy ?? 'alla';
+      const limit = Math.min(200, Math.max(1, Math.floor(query.limit ?? 50)));
+      const after = query.cursor === undefined ? undefined : taskKeyOf(decodeCursor(query.cursor, TaskCursorSchema));
       const units = unitsInView(caller, await organisation());
-      if (units.length === 0) return [];
-      const list = units.map((u) => `'${u.replaceAll("'", '')}'`).join(', ');
-      const items: TaskItem[] = [];
+      if (units.length === 0) return { tasks: [] };
+      const base = `${CaseRefAttr.name} IS NOT NULL AND ExecutionStatus = 'Running' AND ${WaitingUnitsAttr.name} IN (${units.map(quoted).join(', ')})`;
       const now = Date.now();
-      for await (const execution of client.workflow.list({
-        query: `${CaseRefAttr.name} IS NOT NULL AND ExecutionStatus = 'Running' AND ${WaitingUnitsAttr.name} IN (${list})`,
-      })) {
-        const caseRef = execution.typedSearchAttributes.get(CaseRefAttr);
-        const memo = (execution.memo ?? {}) as Partial<CaseMemo>;
-        if (!caseRef) continue;
-        // A case with protected identity: its tasks only for those who may see the case (asked of it).
-        if (memo.protectedCase && caller.role === 'handlaggare' && !(await mayRead(caller, caseRef))) continue;
-        for (const task of memo.tasks ?? []) {
-          if (!units.includes(task.unit)) continue;
-          if (view === 'mina' && task.assignedTo !== caller.sub) continue;
-          items.push({
+      const countOf = async (q: string) => (await client.workflow.count(q)).count;
+      const readable = new Map<string, Promise<boolean>>();
+      const pool = new Map<string, { protectedCase: boolean; caseRef: string; tasks: (TaskItem & { due: number })[] }>();
+      let fetchedTo: number | undefined;
+      let reached: WindowEnd | undefined;
+      // Visibility's Datetime precision aside, every workflow due up to `end` is fetched.
+      const SLACK = 1000;
+      // Case references a handläggare may not read: their tasks count for nothing.
+      const hidden = new Set<string>();
+      /** The due moment by which the tasks already fetched would fill the page, if they do. */
+      const poolBound = () => {
+        const dues = [...pool.values()].filter((entry) => !hidden.has(entry.caseRef)).flatMap((entry) => entry.tasks.map((task) => task.due));
+        return dues.length > limit ? dues.sort((a, b) => a - b)[limit] : undefined;
+      };
+      for (let want = limit + 1; ; ) {
+        let window = await windowEnd(countOf, base, NextDeadlineAttr.name, want, { from: after?.due, pivot: now, ...(reached ? { below: reached } : {}) });
+        // Tasks fetched beyond the last cutoff (in workflows whose earliest deadline is another
+        // unit's) may fill the page by an earlier moment: then only workflows due up to it are needed.
+        const bound = reached ? poolBound() : undefined;
+        if (reached && bound !== undefined && bound > reached.end && (window === undefined || bound < window.end)) window = { end: bound, counted: window?.counted ?? reached.counted };
+        const end = window?.end;
+        const fetchTo = end === undefined ? undefined : end + SLACK;
+        const candidates = [
+          base,
+          ...(fetchedTo === undefined ? [] : [`${NextDeadlineAttr.name} > '${iso(fetchedTo)}'`]),
+          ...(fetchTo === undefined ? [] : [`${NextDeadlineAttr.name} <= '${iso(fetchTo)}'`]),
+        ].join(' AND ');
+        for await (const execution of client.workflow.list({ query: candidates, pageSize: 1000 })) {
+          const caseRef = execution.typedSearchAttributes.get(CaseRefAttr);
+          if (!caseRef) continue;
+          const memo = (execution.memo ?? {}) as Partial<CaseMemo>;
+          const tasks = (memo.tasks ?? [])
+            .filter((task) => units.includes(task.unit) && (view === 'alla' || task.assignedTo === caller.sub))
+            .map((task) => ({
+              caseRef,
+              workflowId: execution.workflowId,
+              taskId: task.id,
+              title: task.title,
+              unit: task.unit,
+              dueAt: task.dueAt,
+              escalationLevel: task.escalationLevel,
+              overdue: Date.parse(task.dueAt) <= now,
+              ...(task.assignedTo ? { assignedTo: task.assignedTo } : {}),
+              due: Date.parse(task.dueAt),
+            }))
+            .filter((task) => !after || compareTaskKeys(task, after) > 0);
+          pool.set(execution.workflowId, { protectedCase: memo.protectedCase === true, caseRef, tasks });
+        }
+        fetchedTo = fetchTo;
+        reached = window;
+        // Tasks due up to `end` are all in the pool; later ones may still be missing.
+        const due = [...pool.values()]
+          .flatMap((entry) => entry.tasks.map((task) => ({ entry, task })))
+          .filter(({ task }) => end === undefined || task.due <= end)
+          .sort((a, b) => compareTaskKeys(a.task, b.task));
+        const page: TaskItem[] = [];
+        for (const { entry, task } of due) {
+          // A case with protected identity: its tasks only for those who may see the case (asked of it).
+          if (entry.protectedCase && caller.role === 'handlaggare') {
+            if (!readable.has(entry.caseRef)) readable.set(entry.caseRef, mayRead(caller, entry.caseRef));
+            if (!(await readable.get(entry.caseRef))) {
+              hidden.add(entry.caseRef);
+              continue;
+            }
+          }
+          const { due: _due, ...item } = task;
+          page.push(item);
+          if (page.length > limit) break;
+        }
+        if (page.length > limit) {
+          const last = page[limit - 1]!;
+          return { tasks: page.slice(0, limit), nextCursor: encodeCursor({ d: last.dueAt, w: last.workflowId, t: last.taskId }) };
+        }
+        if (end === undefined) return { tasks: page };
+        // Too few within the cutoff (other units' deadlines, vy=mina, protected cases): reach further.
+        want *= page.length > 0 ? Math.min(8, Math.max(2, Math.ceil((1.5 * (limit + 1)) / page.length))) : 4;
+      }
+    },
+
+    /**
+     * One page of the open cases the caller may see, newest opened first: Temporal's SQL
+     * visibility lists running workflows by start time, newest first, so its own page token is
+     * the cursor. Search attributes only, and the memo's protection flag; no query to a case
+     * except a protected one for a handläggare.
+     */
+    async list(caller: Caller, query: CaseListQuery = {}): Promise<CaseListPage> {
+      const limit = Math.min(200, Math.max(1, Math.floor(query.limit ?? 50)));
+      let token = query.cursor === undefined ? undefined : pageTokenOf(query.cursor);
+      const org = await organisation();
+      const conditions = [`${CaseRefAttr.name} IS NOT NULL`, `${ItemKindAttr.name} IS NULL`, `ExecutionStatus = 'Running'`];
+      if (caller.role === 'sektorchef' && caller.unit !== org.sector.id) return { cases: [] };
+      if (caller.role === 'enhetschef' || caller.role === 'handlaggare') conditions.push(`${UnitsAttr.name} IN (${quoted(caller.unit)})`);
+      if (query.fas) conditions.push(`${PhaseAttr.name} = ${quoted(query.fas)}`);
+      if (query.typ) conditions.push(`${CaseKindAttr.name} = ${quoted(query.typ)}`);
+      const { namespace, loadedDataConverter } = client.options;
+      const cases: CaseListItem[] = [];
+      // A page short of hidden cases is filled from the next one, as many as are missing.
+      do {
+        let response;
+        try {
+          response = await client.workflowService.listWorkflowExecutions({
+            namespace,
+            query: conditions.join(' AND '),
+            pageSize: limit - cases.length,
+            ...(token ? { nextPageToken: token } : {}),
+          });
+        } catch (error) {
+          // A page token the server cannot read: it did not come from here.
+          if (query.cursor !== undefined && [status.INVALID_ARGUMENT, status.UNKNOWN].includes((error as { code?: number }).code ?? -1)) throw invalidCursor();
+          throw error;
+        }
+        for (const raw of response.executions) {
+          const execution = await executionInfoFromRaw(raw, loadedDataConverter, raw, namespace);
+          const attrs = execution.typedSearchAttributes;
+          const caseRef = attrs.get(CaseRefAttr);
+          if (!caseRef) continue;
+          const memo = (execution.memo ?? {}) as Partial<CaseMemo>;
+          if (memo.protectedCase && caller.role === 'handlaggare' && !(await mayRead(caller, caseRef))) continue;
+          const nextDeadline = attrs.get(NextDeadlineAttr);
+          cases.push({
             caseRef,
-            workflowId: execution.workflowId,
-            taskId: task.id,
-            title: task.title,
-            unit: task.unit,
-            dueAt: task.dueAt,
-            escalationLevel: task.escalationLevel,
-            overdue: Date.parse(task.dueAt) <= now,
-            ...(task.assignedTo ? { assignedTo: task.assignedTo } : {}),
+            kind: attrs.get(CaseKindAttr) ?? '',
+            phase: attrs.get(PhaseAttr) ?? '',
+            units: attrs.get(UnitsAttr) ?? [],
+            waitingUnits: attrs.get(WaitingUnitsAttr) ?? [],
+            nextDeadline: nextDeadline ? nextDeadline.toISOString() : null,
+            overdue: attrs.get(OverdueAttr) ?? false,
+            openedAt: execution.startTime.toISOString(),
           });
         }
-      }
-      return items.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+        token = response.nextPageToken?.length ? response.nextPageToken : undefined;
+      } while (cases.length < limit && token);
+      return { cases, ...(token ? { nextCursor: Buffer.from(token).toString('base64url') } : {}) };
     },
 
     async temporalHealthy(): Promise<boolean> {

@@ -1,9 +1,11 @@
 // The API's services, built from one Temporal client, the database's stores (infra/) and the
 // configuration: `npm start`, the standalone API and the tests build them the same way.
 import type { Client } from '@temporalio/client';
+import { Duration } from 'luxon';
 import type pg from 'pg';
 import type { AppConfig } from '../config/env';
 import { createPgHandoverViewLog } from '../infra/handover-view-log';
+import { createPgOverdueHistory } from '../infra/overdue-history';
 import { createPgReceiptLinks } from '../infra/receipt-link-store';
 import type { RuleStore } from '../infra/rule-store';
 import type { AppDependencies } from './app';
@@ -16,7 +18,7 @@ import { createStuckList } from './stuck-list';
 export interface ApiDependencyOptions {
   client: Client;
   pool: pg.Pool;
-  config: Pick<AppConfig, 'receiptSecret' | 'stuckAfter' | 'auth' | 'codecCorsOrigin'> & { temporal: Pick<AppConfig['temporal'], 'taskQueue'> };
+  config: Pick<AppConfig, 'receiptSecret' | 'stuckAfter' | 'auth' | 'codecCorsOrigin' | 'publicUrl'> & { temporal: Pick<AppConfig['temporal'], 'taskQueue'> };
   /** The versions of the organisation and rules: new cases start under the current one. */
   ruleStore: RuleStore;
 }
@@ -30,8 +32,29 @@ export function apiDependencies({ client, pool, config, ruleStore }: ApiDependen
     collaboration: createCollaborationService({ client, cases, organisation, viewLog: createPgHandoverViewLog(pool) }),
     stuck: createStuckList({ client, organisation, stuckAfter: config.stuckAfter }),
     rules: createRuleService({ client, store: ruleStore }),
+    overdueHistory: createPgOverdueHistory(pool),
     receipts: { client, links: createPgReceiptLinks(pool) },
     auth: createAuthenticator(config.auth, organisation),
+    organisation,
+    web: {
+      sessionSecret: config.auth.sessionSecret,
+      // A session lasts a working day, and never longer than a token may.
+      sessionSeconds: Math.min(8 * 3600, Duration.fromISO(config.auth.maxTokenLifetime).as('seconds')),
+      secureCookies: config.publicUrl.startsWith('https:'),
+      demoSignIn: config.auth.demoSignIn,
+      oidc: Boolean(config.auth.oidcIssuer && config.auth.oidcClient),
+      ...(config.auth.oidcIssuer && config.auth.oidcClient
+        ? {
+            oidcSignIn: {
+              issuer: config.auth.oidcIssuer,
+              clientId: config.auth.oidcClient.id,
+              ...(config.auth.oidcClient.secret ? { clientSecret: config.auth.oidcClient.secret } : {}),
+              publicUrl: config.publicUrl,
+              scope: config.auth.oidcClient.scope,
+            },
+          }
+        : {}),
+    },
     // The codec endpoint decodes with the client's own codecs: exactly what the API and workers encrypt.
     codec: { codecs: client.options.loadedDataConverter.payloadCodecs, namespace: client.options.namespace, ...(config.codecCorsOrigin ? { corsOrigin: config.codecCorsOrigin } : {}) },
   };

@@ -24,6 +24,10 @@ export class ApiError extends Error {
 
 export const notFound = () => new ApiError(404, 'HITTADES_INTE', 'Ärendet finns inte eller så saknar du behörighet till det');
 
+/** A page cursor (`cursor`) that this API did not hand out, or that no longer fits. */
+export const invalidCursor = () =>
+  new ApiError(400, 'OGILTIG_UPPGIFT', 'Ogiltig sidmarkör; hämta listan från första sidan igen', [{ field: 'cursor', message: 'Ogiltig sidmarkör' }]);
+
 /** A refusal: the caller is known but may not do this. */
 export const forbidden = (message: string) => new ApiError(403, 'EJ_BEHORIG', message);
 

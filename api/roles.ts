@@ -17,6 +17,8 @@ export const refusals = {
   stuckList: 'Listan över fastnade ärenden är till för enhetschefer, sektorchef och samordnare',
   rules: 'Endast samordnaren kan läsa och ändra samverkansreglerna',
   codec: 'Temporals krypterade historik avkodas bara av samordnaren och sektorchefen',
+  inbox: 'Inkorgen är till för handläggare och enhetschefer vid en enhet',
+  takeCase: 'Ett ärende tas av en handläggare vid enheten',
 } as const;
 
 export type Refusal = keyof typeof refusals;

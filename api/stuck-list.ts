@@ -1,9 +1,10 @@
 // The stuck list: every handover, meeting and dispute waiting past its deadline, or longer than
-// a configured time. One visibility query over search attributes, never a query per workflow.
-import type { Client } from '@temporalio/client';
+// a configured time, a page at a time; and counts per unit. Visibility queries over search
+// attributes, never a query per workflow.
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { Duration } from 'luxon';
 import type { ChildKind } from '../domain/child-status';
-import type { OrganisationSource } from '../domain/organisation';
+import { SECTOR_UNIT, type OrganisationSource } from '../domain/organisation';
 import {
   CaseRefAttr,
   EscalationLevelAttr,
@@ -14,13 +15,17 @@ import {
   WaitingSinceAttr,
   WaitingUnitsAttr,
 } from '../domain/search-attributes';
+import { z } from '../domain/zod';
 import type { Caller } from './auth';
 import { forbidden } from './errors';
 import { refused } from './roles';
-import type { StuckFilter, StuckItem, StuckListResult } from './schemas/stuck-list';
+import type { StuckCount, StuckFilter, StuckItem, StuckListResult } from './schemas/stuck-list';
+import { compareText, cursorMoment, decodeCursor, encodeCursor, iso, quoted, windowEnd, type WindowEnd } from './visibility-paging';
 
 const HOUR = 3_600_000;
-const quoted = (value: string) => `'${value.replaceAll("'", '')}'`;
+
+/** The stuck list's cursor: when the last item began to wait, and its workflow id. */
+const StuckCursorSchema = z.object({ s: cursorMoment, w: z.string().min(1).max(300) });
 
 export function createStuckList(options: { client: Client; organisation: OrganisationSource; stuckAfter: string }) {
   const { client, organisation } = options;
@@ -41,69 +46,123 @@ export function createStuckList(options: { client: Client; organisation: Organis
   }
 
   const countOf = async (query: string) => (await client.workflow.count(query)).count;
-  const since = (moment: number) => `${WaitingSinceAttr.name} <= '${new Date(moment).toISOString()}'`;
 
-  /**
-   * SQL visibility stores cannot ORDER BY, so the longest waits are found with counts: the
-   * moment before which at least `limit` items started waiting, found by doubling the age from
-   * an hour and then halving the gap until it is small. Only those items are fetched and sorted.
-   */
-  async function longestWaits(query: string, limit: number, now: number): Promise<string> {
-    let lo = 0;
-    let hi = HOUR;
-    while ((await countOf(`${query} AND ${since(now - hi)}`)) >= limit) {
-      lo = hi;
-      hi *= 2;
-    }
-    // count(age >= lo) >= limit > count(age >= hi); fetch at most what waited a little less than lo.
-    while (hi - lo > Math.max(HOUR, lo / 8)) {
-      const mid = Math.floor((lo + hi) / 2);
-      if ((await countOf(`${query} AND ${since(now - mid)}`)) >= limit) lo = mid;
-      else hi = mid;
-    }
-    return `${query} AND ${since(now - lo)}`;
+  /** What is stuck now: past its deadline, or waiting longer than the threshold (`waiting`: everything that waits). */
+  const stuckConditions = (now: number, waiting = false) => [
+    `${ItemKindAttr.name} IS NOT NULL`,
+    `ExecutionStatus = 'Running'`,
+    `${WaitingSinceAttr.name} IS NOT NULL`,
+    ...(waiting ? [] : [`(${NextDeadlineAttr.name} <= '${iso(now)}' OR ${WaitingSinceAttr.name} <= '${iso(now - threshold)}')`]),
+  ];
+  const waitingOn = (units: string[]) => `${WaitingUnitsAttr.name} IN (${units.map(quoted).join(', ')})`;
+
+  function itemOf(execution: WorkflowExecutionInfo, now: number): StuckItem | undefined {
+    const attrs = execution.typedSearchAttributes;
+    const waitingSince = attrs.get(WaitingSinceAttr);
+    if (!waitingSince) return undefined;
+    const dueAt = attrs.get(NextDeadlineAttr);
+    return {
+      caseRef: attrs.get(CaseRefAttr) ?? '',
+      kind: attrs.get(ItemKindAttr) as ChildKind,
+      workflowId: execution.workflowId,
+      summary: String(execution.memo?.summary ?? ''),
+      units: attrs.get(UnitsAttr) ?? [],
+      waitingFor: attrs.get(WaitingForAttr) ?? '',
+      waitingUnits: attrs.get(WaitingUnitsAttr) ?? [],
+      waitingSince: waitingSince.toISOString(),
+      dueAt: dueAt ? dueAt.toISOString() : null,
+      overdue: dueAt ? dueAt.getTime() <= now : false,
+      escalationLevel: attrs.get(EscalationLevelAttr) ?? 0,
+      waitedHours: Math.floor((now - waitingSince.getTime()) / HOUR),
+    };
   }
 
   return {
-    async list(caller: Caller, filter: StuckFilter): Promise<StuckListResult> {
+    /**
+     * One page of the stuck list, longest wait first (then by workflow id). SQL visibility
+     * stores cannot ORDER BY, so counts find the moment up to which a page's items began to
+     * wait (api/visibility-paging.ts), and only those items are fetched and sorted; a later
+     * page starts at the cursor's moment. `waiting`: every item that waits, stuck or not yet
+     * (the sektorchef's disputes to decide are listed from the day they are raised).
+     */
+    async list(caller: Caller, filter: StuckFilter, options: { waiting?: boolean } = {}): Promise<StuckListResult> {
       const units = await scope(caller, filter.enhet);
+      const cursor = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor, StuckCursorSchema);
+      const after = cursor && { s: iso(Date.parse(cursor.s)), w: cursor.w };
       const now = Date.now();
-      const conditions = [
-        `${ItemKindAttr.name} IS NOT NULL`,
-        `ExecutionStatus = 'Running'`,
-        `${WaitingSinceAttr.name} IS NOT NULL`,
-        `(${NextDeadlineAttr.name} <= '${new Date(now).toISOString()}' OR ${WaitingSinceAttr.name} <= '${new Date(now - threshold).toISOString()}')`,
-      ];
-      if (units) conditions.push(`${WaitingUnitsAttr.name} IN (${units.map(quoted).join(', ')})`);
+      const conditions = stuckConditions(now, options.waiting);
+      if (units) conditions.push(waitingOn(units));
       if (filter.niva !== undefined) conditions.push(`${EscalationLevelAttr.name} >= ${filter.niva}`);
       if (filter.typ) conditions.push(`${ItemKindAttr.name} = ${quoted(filter.typ)}`);
       const all = conditions.join(' AND ');
       const total = await countOf(all);
-      const query = total > filter.limit ? await longestWaits(all, filter.limit, now) : all;
-      const items: StuckItem[] = [];
-      for await (const execution of client.workflow.list({ query, pageSize: 1000 })) {
-        const attrs = execution.typedSearchAttributes;
-        const waitingSince = attrs.get(WaitingSinceAttr);
-        if (!waitingSince) continue;
-        const dueAt = attrs.get(NextDeadlineAttr);
-        items.push({
-          caseRef: attrs.get(CaseRefAttr) ?? '',
-          kind: attrs.get(ItemKindAttr) as ChildKind,
-          workflowId: execution.workflowId,
-          summary: String(execution.memo?.summary ?? ''),
-          units: attrs.get(UnitsAttr) ?? [],
-          waitingFor: attrs.get(WaitingForAttr) ?? '',
-          waitingUnits: attrs.get(WaitingUnitsAttr) ?? [],
-          waitingSince: waitingSince.toISOString(),
-          dueAt: dueAt ? dueAt.toISOString() : null,
-          overdue: dueAt ? dueAt.getTime() <= now : false,
-          escalationLevel: attrs.get(EscalationLevelAttr) ?? 0,
-          waitedHours: Math.floor((now - waitingSince.getTime()) / 3_600_000),
-        });
+      const from = after ? Date.parse(after.s) : undefined;
+      const isAfter = (item: StuckItem) => !after || item.waitingSince > after.s || (item.waitingSince === after.s && item.workflowId > after.w);
+      const fetched = new Map<string, StuckItem>();
+      let fetchedTo: number | undefined;
+      let reached: WindowEnd | undefined;
+      for (let want = filter.limit + 1; ; want *= 2) {
+        const window = await windowEnd(countOf, all, WaitingSinceAttr.name, want, { from, pivot: now, ...(reached ? { below: reached } : {}), ...(from === undefined ? { total } : {}) });
+        const end = window?.end;
+        const query = [
+          all,
+          ...(from === undefined ? [] : [`${WaitingSinceAttr.name} >= '${iso(from)}'`]),
+          ...(fetchedTo === undefined ? [] : [`${WaitingSinceAttr.name} > '${iso(fetchedTo)}'`]),
+          ...(end === undefined ? [] : [`${WaitingSinceAttr.name} <= '${iso(end)}'`]),
+        ].join(' AND ');
+        for await (const execution of client.workflow.list({ query, pageSize: 1000 })) {
+          const item = itemOf(execution, now);
+          if (item && isAfter(item)) fetched.set(item.workflowId, item);
+        }
+        fetchedTo = end;
+        reached = window;
+        // Everything that began to wait up to `end` is fetched: the first of it is the page.
+        const items = [...fetched.values()].sort((a, b) => compareText(a.waitingSince, b.waitingSince) || compareText(a.workflowId, b.workflowId));
+        if (items.length > filter.limit) {
+          const last = items[filter.limit - 1]!;
+          return { items: items.slice(0, filter.limit), total, nextCursor: encodeCursor({ s: last.waitingSince, w: last.workflowId }) };
+        }
+        if (end === undefined) return { items, total };
       }
-      // Longest wait first.
-      items.sort((a, b) => a.waitingSince.localeCompare(b.waitingSince));
-      return { items: items.slice(0, filter.limit), total };
+    },
+
+    /**
+     * Per unit the caller may see (an enhetschef the own, the sektorchef and samordnare every unit
+     * and the sector's own): how many items are stuck waiting on it, how many of them past their
+     * deadline, and the highest escalation step sent for any of them. Counts only.
+     */
+    async counts(caller: Caller): Promise<StuckCount[]> {
+      const units = (await scope(caller)) ?? [...(await organisation()).units.map((u) => u.id), SECTOR_UNIT];
+      const now = Date.now();
+      const stuck = stuckConditions(now).join(' AND ');
+      return Promise.all(
+        units.map(async (unit) => {
+          const query = `${stuck} AND ${waitingOn([unit])}`;
+          const count = await countOf(query);
+          const overdue = count === 0 ? 0 : await countOf(`${query} AND ${NextDeadlineAttr.name} <= '${iso(now)}'`);
+          // The highest level with an item: from level 2 doubling up to the first level without,
+          // then halving; two or three counts for the usual chain of three.
+          let maxLevel = 0;
+          if (count > 0) {
+            const reached = async (level: number) => (await countOf(`${query} AND ${EscalationLevelAttr.name} >= ${level}`)) > 0;
+            let above = 2;
+            while (await reached(above)) {
+              maxLevel = above;
+              above *= 2;
+            }
+            if (maxLevel === 0) {
+              if (await reached(1)) maxLevel = 1;
+              else above = 1;
+            }
+            while (above - maxLevel > 1) {
+              const mid = Math.floor((maxLevel + above) / 2);
+              if (await reached(mid)) maxLevel = mid;
+              else above = mid;
+            }
+          }
+          return { unit, stuck: count, overdue, maxLevel };
+        }),
+      );
     },
   };
 }

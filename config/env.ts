@@ -37,6 +37,16 @@ const EnvSchema = z.object({
   AUTH_OIDC_ISSUER: optional,
   AUTH_OIDC_AUDIENCE: optional,
   AUTH_JWKS_URL: optional,
+  /** The web app's client at the OIDC issuer (authorization code flow with PKCE). */
+  AUTH_OIDC_CLIENT_ID: optional,
+  AUTH_OIDC_CLIENT_SECRET: optional,
+  /** Scopes the web app asks for: the ID token must carry `role` and `unit` (web/oidc.ts). */
+  AUTH_OIDC_SCOPE: z
+    .string()
+    .default('openid')
+    .refine((value) => value.split(/\s+/).includes('openid'), { message: 'Ange scopes åtskilda med mellanslag, bland dem openid' }),
+  /** Signs the web app's session cookies; default derived from AUTH_JWT_SECRET. */
+  SESSION_SECRET: optional,
   /** The longest lifetime (exp − iat) a token may have, and how far a clock may be ahead. */
   AUTH_MAX_TOKEN_LIFETIME: isoDuration.default('PT12H'),
   AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
@@ -83,6 +93,15 @@ export interface AppConfig {
     /** ISO duration: a token living longer than this (exp − iat, or exp − now without iat) is refused. */
     maxTokenLifetime: string;
     clockSkewSeconds: number;
+    /** The web app's OIDC client: present when the issuer is, for signing in with a browser. */
+    oidcClient?: { id: string; secret?: string; scope: string };
+    /** Signs the web app's session cookie (web/session.ts). */
+    sessionSecret: string;
+    /**
+     * The sign-in page that lets anyone pick a demo user: only without an OIDC issuer and only
+     * while the server listens on this machine (127.0.0.1), like the development secret.
+     */
+    demoSignIn: boolean;
   };
   organisation: Organisation;
   /** Signs the single-use links with which external partners confirm a handover. */
@@ -113,12 +132,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if ((e.TEMPORAL_TLS_CERT === undefined) !== (e.TEMPORAL_TLS_KEY === undefined)) {
     throw new Error('Felaktig konfiguration: TEMPORAL_TLS_CERT och TEMPORAL_TLS_KEY anges tillsammans');
   }
+  if (e.AUTH_OIDC_CLIENT_ID && !e.AUTH_OIDC_ISSUER) {
+    throw new Error('Felaktig konfiguration: AUTH_OIDC_CLIENT_ID kräver AUTH_OIDC_ISSUER');
+  }
   if (e.AUTH_OIDC_ISSUER && !e.AUTH_OIDC_AUDIENCE) {
     throw new Error('Felaktig konfiguration: AUTH_OIDC_AUDIENCE krävs tillsammans med AUTH_OIDC_ISSUER');
   }
   // The development secret is in the source: anyone could mint tokens with it. Only on this machine.
   if (!e.AUTH_JWT_SECRET && !e.AUTH_OIDC_ISSUER && !isLoopback(e.HOST)) {
     throw new Error(`Felaktig konfiguration: API:t lyssnar på ${e.HOST} men AUTH_JWT_SECRET (eller AUTH_OIDC_ISSUER) är inte satt; utvecklingshemligheten får bara användas på 127.0.0.1`);
+  }
+  // The session cookie's key would otherwise derive from the development secret: anyone could forge a session.
+  if (!e.SESSION_SECRET && !e.AUTH_JWT_SECRET && !isLoopback(e.HOST)) {
+    throw new Error(`Felaktig konfiguration: API:t lyssnar på ${e.HOST} men SESSION_SECRET är inte satt; webbsessionerna skulle signeras med utvecklingshemligheten`);
+  }
+  // The provider sends users back to PUBLIC_URL: the default (localhost) only works on this machine.
+  if (e.AUTH_OIDC_CLIENT_ID && !e.PUBLIC_URL && !isLoopback(e.HOST)) {
+    throw new Error('Felaktig konfiguration: AUTH_OIDC_CLIENT_ID kräver PUBLIC_URL (inloggningens återadress är PUBLIC_URL/logga-in/callback)');
   }
   return {
     port: e.PORT,
@@ -146,6 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ...(e.AUTH_JWKS_URL ? { jwksUrl: e.AUTH_JWKS_URL } : {}),
       maxTokenLifetime: e.AUTH_MAX_TOKEN_LIFETIME,
       clockSkewSeconds: e.AUTH_CLOCK_SKEW_SECONDS,
+      ...(e.AUTH_OIDC_CLIENT_ID ? { oidcClient: { id: e.AUTH_OIDC_CLIENT_ID, ...(e.AUTH_OIDC_CLIENT_SECRET ? { secret: e.AUTH_OIDC_CLIENT_SECRET } : {}), scope: e.AUTH_OIDC_SCOPE.trim().split(/\s+/).join(' ') } } : {}),
+      sessionSecret: e.SESSION_SECRET ?? `${e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET}:webbsession`,
+      demoSignIn: !e.AUTH_OIDC_ISSUER && isLoopback(e.HOST),
     },
     organisation: e.ORGANISATION_FILE ? loadOrganisation(e.ORGANISATION_FILE) : defaultOrganisation,
     receiptSecret: e.RECEIPT_LINK_SECRET ?? `${e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET}:kvittenslank`,

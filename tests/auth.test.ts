@@ -25,7 +25,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  auth = createAuthenticator({ jwtSecret: 'unused', usesDevSecret: true, oidcIssuer: issuer, oidcAudience: 'samverkan', maxTokenLifetime: 'PT12H', clockSkewSeconds: 60 }, async () => defaultOrganisation);
+  auth = createAuthenticator({ jwtSecret: 'unused', oidcIssuer: issuer, oidcAudience: 'samverkan', maxTokenLifetime: 'PT12H', clockSkewSeconds: 60 }, async () => defaultOrganisation);
 });
 afterAll(() => {
   server.close();

@@ -69,7 +69,7 @@ test('managers get one digest the next working morning; a missed skyddsbedömnin
   const digest = await h.mail.waitFor((m) => m.to.includes('chef.mottagning@exempel.se') && keyOf(m).startsWith(`${digestWorkflowId}/`));
   expect(keyOf(digest)).toBe(`${digestWorkflowId}/2030-03-19T06:30:00.000Z/chef.mottagning@exempel.se`);
   expect(digest.subject).toBe('Sammanfattning: 2 försenade uppgifter att följa upp');
-  for (const { caseRef } of [first, second]) expect(digest.text).toMatch(new RegExp(`Bedömning att göra hos Mottagningen barn och unga, skulle vara klar 18 mars 2030 kl\\. 23:59: http://samverkan\\.test/cases/${caseRef}`));
+  for (const { caseRef } of [first, second]) expect(digest.text).toMatch(new RegExp(`Bedömning att göra hos Mottagningen barn och unga, skulle vara klar 18 mars 2030 kl\\. 23:59: http://samverkan\\.test/arenden/${caseRef}`));
   // the urgent one went out alone
   expect(digest.text).not.toMatch(new RegExp(urgent.caseRef));
 

@@ -4,7 +4,7 @@
 // the HTTP API; the e-mails are read from the mail catcher and carry no case data; a
 // restart keeps the open cases, and Ctrl-C stops everything.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { freePort } from '../infra/free-port';
@@ -12,56 +12,32 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signLocalToken, type Caller } from '../api/auth';
 import type { CaughtMail } from '../infra/mail-catcher';
+import { startAppProcess, stopAppProcess } from './support/app-process';
 import { testDatabaseUrl } from './support/database';
 
-const root = path.resolve(import.meta.dirname, '..');
 const secret = `e2e-${randomUUID()}`;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'samverkan-e2e-'));
 let ports: { api: number; temporal: number; ui: number; smtp: number; mailHttp: number };
 let app: ChildProcess | undefined;
 
 async function startApp(): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(ports.api),
-    PUBLIC_URL: `http://samverkan.e2e:${ports.api}`,
-    DATA_DIR: dataDir,
-    TEMPORAL_DEV_PORT: String(ports.temporal),
-    TEMPORAL_UI_PORT: String(ports.ui),
-    MAILCATCHER_SMTP_PORT: String(ports.smtp),
-    MAILCATCHER_HTTP_PORT: String(ports.mailHttp),
-    DATABASE_URL: testDatabaseUrl,
-    AUTH_JWT_SECRET: secret,
-  };
-  delete env.TEMPORAL_ADDRESS;
-  delete env.SMTP_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm start stopped (exit ${child.exitCode}):\n${output}`);
-    try {
-      const health = await fetch(`http://127.0.0.1:${ports.api}/health`);
-      if (health.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`npm start did not answer on /health within 120 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  return startAppProcess(
+    {
+      PORT: String(ports.api),
+      PUBLIC_URL: `http://samverkan.e2e:${ports.api}`,
+      DATA_DIR: dataDir,
+      TEMPORAL_DEV_PORT: String(ports.temporal),
+      TEMPORAL_UI_PORT: String(ports.ui),
+      MAILCATCHER_SMTP_PORT: String(ports.smtp),
+      MAILCATCHER_HTTP_PORT: String(ports.mailHttp),
+      DATABASE_URL: testDatabaseUrl,
+      AUTH_JWT_SECRET: secret,
+    },
+    `http://127.0.0.1:${ports.api}/health`,
+  );
 }
 
-/** Ctrl-C: everything stops, and the process exits cleanly. */
-async function stopApp(child: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
-  return exited;
-}
+const stopApp = stopAppProcess;
 
 async function api(method: 'GET' | 'POST', url: string, caller: Partial<Caller> & Pick<Caller, 'unit'>, body?: unknown) {
   const token = await signLocalToken({ sub: `${caller.unit}-e2e`, role: 'handlaggare', ...caller }, secret);
@@ -140,7 +116,7 @@ test('a child case from aktualisering to avslut through the HTTP API, with notif
     // says by when
     expect(mail.text).toMatch(/Senast: \d{1,2} \w+ \d{4} kl\. \d\d:\d\d/);
     // links to the case
-    expect(mail.text).toContain(`Öppna i Samverkan: http://samverkan.e2e:${ports.api}/cases/${caseRef}`);
+    expect(mail.text).toContain(`Öppna i Samverkan: http://samverkan.e2e:${ports.api}/arenden/${caseRef}`);
     expect(mail.messageId).toMatch(/^<[0-9a-f]{32}@samverkan>$/);
     const everything = `${mail.subject}\n${mail.text}`;
     for (const secretText of ['Anna', 'Andersson', '850101', 'Storgatan', 'BUP', 'journal', 'akut', 'våld', 'vald']) {

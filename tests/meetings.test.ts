@@ -297,7 +297,7 @@ test('a unit given a task at the meeting is involved in the case, so that it can
   expect(held.tasks.find((t) => t.key === 'motesuppgift')!.unit).toBe('resursenhet');
   const toResurs = await h.mail.waitFor(isFrom(workflowId, 'd3.r0.ny_uppgift0'));
   // the mail sends resursenheten to the case
-  expect(toResurs.text).toMatch(new RegExp(`/cases/${caseRef}`));
+  expect(toResurs.text).toMatch(new RegExp(`/arenden/${caseRef}`));
 
   const view = await caseViewWhen(handle, (v) => v.meetings[0]!.status === 'hallet');
   expect(view.meetings[0]!.status).toBe('hallet');

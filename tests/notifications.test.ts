@@ -72,7 +72,7 @@ test('an escalation reaches the enhetschef, then the sektorchef, with what, by w
   expect(received.text).not.toContain('Barnavårdsutredning');
   expect(received.text).not.toContain('11 kap. 2 §');
   expect(received.text).toMatch(/Senast: 23 mars 2027 kl\. 23:59/);
-  expect(received.text).toMatch(/Öppna i Samverkan: https:\/\/samverkan\.exempel\.se\/cases\/BU-2026-0042/);
+  expect(received.text).toMatch(/Öppna i Samverkan: https:\/\/samverkan\.exempel\.se\/arenden\/BU-2026-0042/);
 });
 
 test('a case with skyddade personuppgifter gets the same mail as any other: nothing tells it apart', async () => {
@@ -115,9 +115,9 @@ test("a digested escalation waits for the manager's digest, which a retry sends 
   const toChef = await mail.waitFor((m) => m.headers['x-samverkan-key'] === `${periodKey}/chef.bou@exempel.se`);
   expect(toChef.to).toStrictEqual(['chef.bou@exempel.se']);
   expect(toChef.subject).toBe('Sammanfattning: 2 försenade uppgifter att följa upp');
-  expect(toChef.text).toMatch(/- Utredning hos Barn- och ungdomsenheten, skulle vara klar 23 mars 2027 kl\. 23:59: https:\/\/samverkan\.exempel\.se\/cases\/BU-2026-0042$/m);
+  expect(toChef.text).toMatch(/- Utredning hos Barn- och ungdomsenheten, skulle vara klar 23 mars 2027 kl\. 23:59: https:\/\/samverkan\.exempel\.se\/arenden\/BU-2026-0042$/m);
   // the protected case's line reads as any other's
-  expect(toChef.text).toMatch(/- Utredning hos Barn- och ungdomsenheten, skulle vara klar 23 mars 2027 kl\. 23:59: https:\/\/samverkan\.exempel\.se\/cases\/BU-2026-0043$/m);
+  expect(toChef.text).toMatch(/- Utredning hos Barn- och ungdomsenheten, skulle vara klar 23 mars 2027 kl\. 23:59: https:\/\/samverkan\.exempel\.se\/arenden\/BU-2026-0043$/m);
   expect(toChef.text).not.toContain('Barnavårdsutredning');
   const toSektor = await mail.waitFor((m) => m.headers['x-samverkan-key'] === `${periodKey}/sektorchef.ifo@exempel.se`);
   expect(toSektor.subject).toBe('Sammanfattning: 1 försenad uppgift att följa upp');

@@ -6,28 +6,13 @@
 // (urlencoded, JavaScript off); the rest of the API still takes JSON only.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
 import { handoverContent } from './support/handover-content';
 import { isFrom } from './support/mail';
-
-/** CHROMIUM_PATH, else `chromium` on PATH (as scripts/install-browser.sh finds it). */
-function chromiumPath(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, 'chromium');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  throw new Error('chromium saknas: kör bash scripts/install-browser.sh (eller sätt CHROMIUM_PATH)');
-}
+import { checkPage } from './support/page-check';
+import { chromiumPath } from './support/web-stack';
 
 let h: ApiHarness;
 let origin: string;
@@ -103,6 +88,23 @@ test('the partner confirms receipt in a browser with the page\'s button, once', 
   await expect(page.getByText(/redan använts/).count()).resolves.toBe(1);
   await expect(page.getByRole('button').count()).resolves.toBe(0);
   await page.close();
+});
+
+test('on a phone, the page reads without sideways scrolling and passes axe, before and after the button', async () => {
+  const { path } = await handoverToPartner();
+  const phone = await browser.newContext({ locale: 'sv-SE', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await phone.newPage();
+  await page.goto(`${origin}${path}`);
+  // the page fits the phone's width
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  const button = page.getByRole('button', { name: 'Bekräfta mottagandet' });
+  // a button large enough to press with a thumb
+  expect((await button.boundingBox())!.height).toBeGreaterThanOrEqual(40);
+  await checkPage(page, 'kvittens-mobil');
+  await button.tap();
+  await page.getByText('Mottagandet är bekräftat').waitFor();
+  await checkPage(page, 'kvittens-tack-mobil');
+  await phone.close();
 });
 
 test('a second click from a page opened before the first says the link cannot be used', async () => {

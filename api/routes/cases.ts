@@ -1,7 +1,15 @@
-// Case endpoints: open, read, act, and the caller's task list.
+// Case endpoints: open, list, read, act, and the caller's task list.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { CaseService } from '../case-service';
-import { CaseActionSchema, CaseViewSchema, OpenCaseRequestSchema, TaskListSchema, TaskQuerySchema } from '../schemas/cases';
+import {
+  CaseActionSchema,
+  CaseListQuerySchema,
+  CaseListSchema,
+  CaseViewSchema,
+  OpenCaseRequestSchema,
+  TaskListSchema,
+  TaskQuerySchema,
+} from '../schemas/cases';
 import { CaseRefParams, ErrorResponse, errorResponses as errors, secured } from '../schemas/common';
 
 export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {
@@ -19,6 +27,19 @@ export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {
         const { created, view } = await service.open(request.caller, request.body);
         return reply.code(created ? 201 : 200).send(view);
       },
+    });
+
+    app.get('/cases', {
+      schema: {
+        summary: 'Öppna ärenden som jag får se, senast öppnade först',
+        description:
+          'Samordnaren och sektorchefen ser alla, enhetschefer och handläggare de ärenden deras enhet deltar i. Sidor om `limit` (högst 200); nästa sida med `cursor` = föregående svars `nextCursor`.',
+        tags: ['ärenden'],
+        ...secured,
+        querystring: CaseListQuerySchema,
+        response: { 200: CaseListSchema, 400: ErrorResponse, 401: ErrorResponse },
+      },
+      handler: async (request) => service.list(request.caller, request.query),
     });
 
     app.get('/cases/:caseRef', {
@@ -42,12 +63,13 @@ export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {
     app.get('/tasks', {
       schema: {
         summary: 'Uppgifter som väntar på min enhet (vy=mina: de ärenden jag har)',
+        description: 'Mest brådskande först. Sidor om `limit` (standard 50, högst 200); nästa sida med `cursor` = föregående svars `nextCursor`.',
         tags: ['uppgifter'],
         ...secured,
         querystring: TaskQuerySchema,
         response: { 200: TaskListSchema, 400: ErrorResponse, 401: ErrorResponse },
       },
-      handler: async (request) => ({ tasks: await service.tasks(request.caller, request.query.vy) }),
+      handler: async (request) => service.tasks(request.caller, request.query),
     });
   };
 }

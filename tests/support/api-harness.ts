@@ -35,11 +35,23 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+/** Signing in with an OIDC provider, as AUTH_OIDC_* and PUBLIC_URL configure it. */
+export interface HarnessOidc {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  scope?: string;
+  /** The address the browser uses: the redirect URI is built from it. */
+  publicUrl: string;
+}
+
 /**
  * `dbFilename`: the dev server keeps its state in this SQLite file (default: in memory).
  * `codecCorsOrigin`: the Web UI origin the codec endpoint allows (default: none).
+ * `oidc`: the web app signs in through this provider and has no demo users; as in production,
+ * bearer tokens are then the provider's too, so `token` and `callAs` are refused.
  */
-export async function startApiHarness(options: { stuckAfter?: string; requestTimeoutMs?: number; dbFilename?: string; codecCorsOrigin?: string } = {}): Promise<ApiHarness> {
+export async function startApiHarness(options: { stuckAfter?: string; requestTimeoutMs?: number; dbFilename?: string; codecCorsOrigin?: string; oidc?: HarnessOidc } = {}): Promise<ApiHarness> {
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: allSearchAttributes, ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}) },
     // Encrypted with the test key, as in production; the worker encodes as this client does.
@@ -57,7 +69,22 @@ export async function startApiHarness(options: { stuckAfter?: string; requestTim
       config: {
         receiptSecret: testReceiptSecret,
         stuckAfter: options.stuckAfter ?? 'P3D',
-        auth: { jwtSecret: testSecret, usesDevSecret: false, maxTokenLifetime: 'PT12H', clockSkewSeconds: 60 },
+        auth: {
+          jwtSecret: testSecret,
+          usesDevSecret: false,
+          maxTokenLifetime: 'PT12H',
+          clockSkewSeconds: 60,
+          sessionSecret: `${testSecret}:webbsession`,
+          demoSignIn: !options.oidc,
+          ...(options.oidc
+            ? {
+                oidcIssuer: options.oidc.issuer,
+                oidcAudience: 'samverkan',
+                oidcClient: { id: options.oidc.clientId, scope: options.oidc.scope ?? 'openid', ...(options.oidc.clientSecret ? { secret: options.oidc.clientSecret } : {}) },
+              }
+            : {}),
+        },
+        publicUrl: options.oidc?.publicUrl ?? 'http://127.0.0.1',
         temporal: { taskQueue: worker.taskQueue },
         ...(options.codecCorsOrigin ? { codecCorsOrigin: options.codecCorsOrigin } : {}),
       },

@@ -1,0 +1,39 @@
+// `npm start`'s script as a child process, as a newcomer runs it: started with the settings
+// given, ready once /health answers, stopped with Ctrl-C (SIGINT).
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** Starts scripts/start.ts with these settings (a local dev server and mail catcher: no TEMPORAL_ADDRESS, no SMTP_URL). */
+export async function startAppProcess(env: Record<string, string>, healthUrl: string): Promise<ChildProcess> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  delete childEnv.TEMPORAL_ADDRESS;
+  delete childEnv.SMTP_URL;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`npm start stopped (exit ${child.exitCode}):\n${output}`);
+    const healthy = await fetch(healthUrl).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (healthy) return child;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`npm start did not answer on /health within 120 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Ctrl-C: everything stops; the exit code. */
+export async function stopAppProcess(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGINT');
+  return exited;
+}
