@@ -2,9 +2,10 @@
 // user of each role lands on that role's page and shows who one is and at which unit; signing
 // out ends the session; pages need a session; a form post without its CSRF token changes
 // nothing; the case list and the "open a case" form use the API's rules and say what is wrong
-// at the field.
+// at the field; an external partner confirms receipt on a phone from the link in its e-mail.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { handoverContent } from './support/handover-content';
 import { demo, demoCaller, startWebStack, type WebStack } from './support/web-stack';
 
 let stack: WebStack;
@@ -107,4 +108,43 @@ test('a handläggare opens a case in the form: mistakes are shown at the field a
   const other = await stack.signedIn(demo.handlaggare('familjevard'));
   await other.page.goto('/arenden');
   await expect(other.page.getByRole('link', { name: caseRef }).count()).resolves.toBe(0);
+});
+
+test('an external partner confirms receipt on the page its e-mail links to, on a phone, and the sender sees it', async () => {
+  const mottagning = demoCaller(demo.handlaggare('mottagning'));
+  const caseRef = `KV-${randomUUID().slice(0, 8)}`;
+  expect((await stack.api('POST', '/cases', mottagning, { caseRef, kind: 'barn', flags: { vald: 'ja', barnIHushallet: true, hedersrelaterat: false, skyddadeUppgifter: false } })).status).toBe(201);
+  const today = new Date().toISOString().slice(0, 10);
+  expect((await stack.api('POST', `/cases/${caseRef}/actions`, mottagning, { type: 'samtycke', mottagare: ['kvinnojour'], omfattning: 'Skyddat boende för mamman och barnen', lamnat: today })).status).toBe(200);
+  const sent = await stack.api('POST', `/cases/${caseRef}/overlamningar`, mottagning, {
+    till: 'kvinnojour',
+    innehall: handoverContent(),
+    rattsligGrund: { typ: 'samtycke', samtyckeId: 's1' },
+  });
+  expect(sent.status).toBe(201);
+
+  // The link in the partner's e-mail (this stack sends no other mail to the partner).
+  let link: string | undefined;
+  for (let i = 0; i < 60 && !link; i++) {
+    const mail = (await stack.mail()).find((m) => m.to.includes('kontakt@kvinnojouren.exempel.se'));
+    link = mail && /(http:\/\/127\.0\.0\.1:\d+\/kvittens\/[A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+    if (!link) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  expect(link).toMatch(new RegExp(`^${stack.origin}/kvittens/`));
+
+  const phone = await stack.browser.newContext({ locale: 'sv-SE', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await phone.newPage();
+  await page.goto(link!);
+  const content = await page.content();
+  // the page says nothing of the case, nor what kind of case it is
+  for (const secret of [caseRef, 'våld', 'Skyddat boende', 'barnen']) expect(content).not.toContain(secret);
+  await stack.check(page, 'kvittens');
+  await page.getByRole('button', { name: 'Bekräfta mottagandet' }).tap();
+  await page.getByText('Mottagandet är bekräftat').waitFor();
+  await phone.close();
+
+  // the sender's handover page says kvitterad
+  const sender = await stack.signedIn(demo.handlaggare('mottagning'));
+  await sender.page.goto(`/arenden/${caseRef}/overlamningar/${sent.body.id}`);
+  await expect(sender.page.getByRole('main').textContent()).resolves.toContain('Kvitterad');
 });
