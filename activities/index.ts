@@ -35,6 +35,23 @@ export interface NotificationResult {
   duplicate: boolean;
   /** True when it waits for the manager's next digest instead. */
   queued?: boolean;
+  /**
+   * The mail server refused it for good (SMTP 5xx): recorded (GET /utskick/misslyckade), not
+   * sent and not retried, so that the escalation chain goes on without it.
+   */
+  failed?: { code: number };
+}
+
+/**
+ * The SMTP reply code of a permanent failure (5xx: 550 mailbox unavailable, 553, 554 …) in
+ * nodemailer's error, read from `responseCode`. Anything else (4xx, a connection that fails, a
+ * timeout) is transient: undefined, and the activity throws and is retried with backoff.
+ */
+export function permanentSmtpFailure(error: unknown): { code: number; response: string } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { responseCode, response } = error as { responseCode?: unknown; response?: unknown };
+  if (typeof responseCode !== 'number' || responseCode < 500 || responseCode > 599) return undefined;
+  return { code: responseCode, response: typeof response === 'string' ? response : String(responseCode) };
 }
 
 export function messageIdFor(key: string): string {
@@ -67,6 +84,8 @@ export function createActivities(deps: ActivityDependencies) {
       const headerKey = partner ? partnerMailKey(deps.mailSecret, input.key) : input.key;
       const messageId = partner ? `<${headerKey}@samverkan>` : messageIdFor(input.key);
       if (await deps.ledger.alreadySent(input.key)) return { messageId, recipient, duplicate: true };
+      const failedBefore = await deps.ledger.failureOf(input.key);
+      if (failedBefore !== undefined) return { messageId, recipient, duplicate: true, failed: { code: failedBefore } };
       const context = { unitName: name, publicUrl: deps.publicUrl, timeZone: deps.timeZone, ...(partner ? { partner } : {}) };
       if (input.digest && !partner) {
         await deps.digests.queue({ key: input.key, recipient, line: composeDigestLine(input, context) });
@@ -86,7 +105,16 @@ export function createActivities(deps: ActivityDependencies) {
       const { subject, text } = composeNotification(input, { ...context, ...(receiptUrl ? { receiptUrl } : {}) });
       // The stable Message-ID also lets mail servers and clients drop a copy that a crash
       // between sending and recording could still cause.
-      await deps.mailer.sendMail({ from: deps.mailFrom, to: recipient, subject, text, messageId, headers: { 'X-Samverkan-Key': headerKey } });
+      try {
+        await deps.mailer.sendMail({ from: deps.mailFrom, to: recipient, subject, text, messageId, headers: { 'X-Samverkan-Key': headerKey } });
+      } catch (error) {
+        const permanent = permanentSmtpFailure(error);
+        if (!permanent) throw error;
+        await deps.ledger.recordFailure({ key: input.key, recipient, unit: input.unit, code: permanent.code, response: permanent.response, subject });
+        // The key and the reply code only: no address, nothing of the case but its reference.
+        console.warn(`[samverkan] notification ${input.key} not delivered: the mail server refused it permanently (SMTP ${permanent.code}); recorded, not retried`);
+        return { messageId, recipient, duplicate: false, failed: { code: permanent.code } };
+      }
       await deps.ledger.recordSent({ key: input.key, messageId, recipient, subject });
       return { messageId, recipient, duplicate: false };
     },

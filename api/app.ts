@@ -5,9 +5,10 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { createServer } from 'node:http';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Client } from '@temporalio/client';
+import type { IdempotencyStore } from '../infra/idempotency-store';
 import type { OverdueHistory } from '../infra/overdue-history';
 import type { ReceiptLinks } from '../infra/receipt-link-store';
 import { findPersonalNumber } from '../domain/personal-number';
@@ -16,6 +17,8 @@ import { createAuthThrottle } from './auth-throttle';
 import type { CaseService } from './case-service';
 import type { CollaborationService } from './collaboration-service';
 import { ApiError, errorHandler } from './errors';
+import { registerIdempotency } from './idempotency';
+import { checkHealth, type HealthProbe } from './health';
 import { checkRole } from './roles';
 import { caseRoutes } from './routes/cases';
 import { codecPreflight, codecRoutes, type CodecEndpoint } from './routes/codec';
@@ -25,6 +28,8 @@ import { ruleRoutes } from './routes/rules';
 import type { RuleService } from './rule-service';
 import { stuckRoutes } from './routes/stuck';
 import type { StuckList } from './stuck-list';
+import type { NotificationFailureList } from './notification-failures';
+import { notificationFailureRoutes } from './routes/notification-failures';
 import type { OrganisationSource } from '../domain/organisation';
 import { sendNotFoundPage, wantsPage } from '../web/error-pages';
 import { webApp } from '../web/app';
@@ -41,9 +46,13 @@ export interface AppDependencies {
   cases: CaseService;
   collaboration: CollaborationService;
   stuck: StuckList;
+  /** Notifications the mail server refused for good (SMTP 5xx): the operators' alert list. */
+  notificationFailures: NotificationFailureList;
   rules: RuleService;
   /** Missed deadlines per unit and week, for the overview's chart. */
   overdueHistory: OverdueHistory;
+  /** The answers to requests sent with an Idempotency-Key (api/idempotency.ts). */
+  idempotency: IdempotencyStore;
   /** External partners' receipt links: no login, so outside the authenticated routes. */
   receipts: { client: Client; links: ReceiptLinks };
   auth: Authenticator;
@@ -56,6 +65,11 @@ export interface AppDependencies {
   logger?: boolean;
   /** How long a request may take to arrive whole (default 30 s). */
   requestTimeoutMs?: number;
+  /**
+   * Checks of the dependencies this process has besides Temporal (always checked): `database`,
+   * and `smtp` and `worker` where the process runs a worker. Shown by /health and /health/ready.
+   */
+  health?: Record<string, HealthProbe>;
 }
 
 export interface WebOptions {
@@ -119,10 +133,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     transform: jsonSchemaTransform,
   });
 
-  app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
-    const temporal = await deps.cases.temporalHealthy();
-    return reply.code(temporal ? 200 : 503).send({ status: temporal ? 'ok' : 'fel', temporal: temporal ? 'ok' : 'nås inte' });
-  });
+  // Readiness: every dependency's state within 2 s, 503 naming those that are down in `fel`.
+  const ready = async (_request: unknown, reply: FastifyReply) => {
+    const states = await checkHealth({ temporal: () => deps.cases.temporalHealthy(), ...deps.health });
+    const down = Object.keys(states).filter((name) => states[name] !== 'ok');
+    return reply.code(down.length ? 503 : 200).send({ status: down.length ? 'fel' : 'ok', ...states, ...(down.length ? { fel: down } : {}) });
+  };
+  app.get('/health', { schema: { hide: true } }, ready);
+  app.get('/health/ready', { schema: { hide: true } }, ready);
+  // Liveness: the process runs and answers; no dependency is asked.
+  app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // The receipt links need no login: at most 30 requests a minute from one address.
   await app.register(async (open) => {
@@ -145,9 +165,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       }
     });
     authenticated.addHook('preHandler', checkRole);
+    // After the role check: the same creating request with the same Idempotency-Key is done once.
+    registerIdempotency(authenticated, deps.idempotency);
     await authenticated.register(caseRoutes(deps.cases));
     await authenticated.register(collaborationRoutes(deps.collaboration));
     await authenticated.register(stuckRoutes(deps.stuck));
+    await authenticated.register(notificationFailureRoutes(deps.notificationFailures));
     await authenticated.register(ruleRoutes(deps.rules));
     await authenticated.register(codecRoutes(deps.codec));
   });

@@ -327,7 +327,8 @@ export function createCaseService(options: CaseServiceOptions) {
 
     async temporalHealthy(): Promise<boolean> {
       try {
-        await client.workflowService.getSystemInfo({});
+        // A deadline of its own: the connection would otherwise retry a server that is down for long.
+        await client.connection.withDeadline(Date.now() + 1_500, () => client.workflowService.getSystemInfo({}));
         return true;
       } catch {
         return false;

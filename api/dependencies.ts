@@ -4,7 +4,9 @@ import type { Client } from '@temporalio/client';
 import { Duration } from 'luxon';
 import type pg from 'pg';
 import type { AppConfig } from '../config/env';
+import { databaseProbe } from '../infra/database';
 import { createPgHandoverViewLog } from '../infra/handover-view-log';
+import { createPgIdempotencyStore } from '../infra/idempotency-store';
 import { createPgOverdueHistory } from '../infra/overdue-history';
 import { createPgReceiptLinks } from '../infra/receipt-link-store';
 import type { RuleStore } from '../infra/rule-store';
@@ -14,6 +16,9 @@ import { createCaseService } from './case-service';
 import { createCollaborationService } from './collaboration-service';
 import { createRuleService } from './rule-service';
 import { createStuckList } from './stuck-list';
+import { createNotificationFailureList } from './notification-failures';
+import { createPgNotificationLedger } from '../activities/notification-ledger';
+import type { HealthProbe } from './health';
 
 export interface ApiDependencyOptions {
   client: Client;
@@ -21,9 +26,11 @@ export interface ApiDependencyOptions {
   config: Pick<AppConfig, 'receiptSecret' | 'stuckAfter' | 'auth' | 'codecCorsOrigin' | 'publicUrl'> & { temporal: Pick<AppConfig['temporal'], 'taskQueue'> };
   /** The versions of the organisation and rules: new cases start under the current one. */
   ruleStore: RuleStore;
+  /** Health checks besides Temporal and the database: `smtp` and `worker` where this process runs a worker. */
+  health?: Record<string, HealthProbe>;
 }
 
-export function apiDependencies({ client, pool, config, ruleStore }: ApiDependencyOptions): AppDependencies {
+export function apiDependencies({ client, pool, config, ruleStore, health }: ApiDependencyOptions): AppDependencies {
   const organisation = async () => (await ruleStore.current()).organisation;
   const rules = async () => (await ruleStore.current()).rules;
   const cases = createCaseService({ client, taskQueue: config.temporal.taskQueue, organisation, rules });
@@ -31,8 +38,10 @@ export function apiDependencies({ client, pool, config, ruleStore }: ApiDependen
     cases,
     collaboration: createCollaborationService({ client, cases, organisation, viewLog: createPgHandoverViewLog(pool) }),
     stuck: createStuckList({ client, organisation, stuckAfter: config.stuckAfter }),
+    notificationFailures: createNotificationFailureList({ ledger: createPgNotificationLedger(pool), organisation }),
     rules: createRuleService({ client, store: ruleStore }),
     overdueHistory: createPgOverdueHistory(pool),
+    idempotency: createPgIdempotencyStore(pool),
     receipts: { client, links: createPgReceiptLinks(pool) },
     auth: createAuthenticator(config.auth, organisation),
     organisation,
@@ -55,6 +64,7 @@ export function apiDependencies({ client, pool, config, ruleStore }: ApiDependen
           }
         : {}),
     },
+    health: { database: databaseProbe(pool), ...health },
     // The codec endpoint decodes with the client's own codecs: exactly what the API and workers encrypt.
     codec: { codecs: client.options.loadedDataConverter.payloadCodecs, namespace: client.options.namespace, ...(config.codecCorsOrigin ? { corsOrigin: config.codecCorsOrigin } : {}) },
   };

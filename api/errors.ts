@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { failureStatus, isFailureCode } from '../domain/failures';
+import { isDatabaseUnavailable } from '../infra/database';
 
 export interface FieldError {
   field: string;
@@ -56,6 +57,11 @@ export function fromTemporal(error: unknown): ApiError | undefined {
   return undefined;
 }
 
+/** The database could not be reached or did not answer in time: 503, try again (ApiError), or undefined. */
+export function fromDatabase(error: unknown): ApiError | undefined {
+  return isDatabaseUnavailable(error) ? new ApiError(503, 'TJANST_OTILLGANGLIG', 'Databasen svarar inte just nu; försök igen om en stund') : undefined;
+}
+
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const fields = error.validation.map((issue) => ({
@@ -67,8 +73,9 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
       error: { code: 'OGILTIG_UPPGIFT', message: `Ogiltiga uppgifter i ${where}: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields },
     });
   }
-  const apiError = error instanceof ApiError ? error : fromTemporal(error);
+  const apiError = error instanceof ApiError ? error : (fromTemporal(error) ?? fromDatabase(error));
   if (apiError) {
+    if (apiError.statusCode === 503) request.log.warn({ err: error }, 'database unavailable');
     return reply.code(apiError.statusCode).send({ error: { code: apiError.code, message: apiError.message, fields: apiError.fields } });
   }
   if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {

@@ -1,7 +1,7 @@
 // A standalone API process, for running the API apart from workers in production:
 // `tsx api/server.ts`. One Temporal client for the whole process.
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, requirePayloadKeys } from '../config/env';
+import { loadConfig, requireDatabaseUrl, requirePayloadKeys } from '../config/env';
 import { payloadDataConverter } from '../infra/payload-codec';
 import { ruleStoreFor } from '../infra/rule-store';
 import { temporalAddress, temporalConnectionOptions } from '../infra/temporal-connection';
@@ -16,7 +16,7 @@ if (config.auth.usesDevSecret && !config.auth.oidcIssuer) {
 const dataConverter = payloadDataConverter(requirePayloadKeys(config, 'API:t'));
 const connection = await Connection.connect(temporalConnectionOptions(config.temporal, temporalAddress(config.temporal)));
 const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
-const pool = await openDatabase(config.databaseUrl);
+const pool = await openDatabase(requireDatabaseUrl(config, 'API:t'));
 const app = await buildApp({ ...apiDependencies({ client, pool, config, ruleStore: ruleStoreFor(config, pool) }), logger: true });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

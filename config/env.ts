@@ -32,7 +32,8 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().default('Samverkan <noreply@samverkan.local>'),
   MAILCATCHER_SMTP_PORT: port.default(1025),
   MAILCATCHER_HTTP_PORT: port.default(1080),
-  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/samverkan'),
+  /** Absent: `npm start` runs the embedded database (infra/embedded-database.ts). */
+  DATABASE_URL: optional,
   AUTH_JWT_SECRET: optional,
   AUTH_OIDC_ISSUER: optional,
   AUTH_OIDC_AUDIENCE: optional,
@@ -47,6 +48,8 @@ const EnvSchema = z.object({
     .refine((value) => value.split(/\s+/).includes('openid'), { message: 'Ange scopes åtskilda med mellanslag, bland dem openid' }),
   /** Signs the web app's session cookies; default derived from AUTH_JWT_SECRET. */
   SESSION_SECRET: optional,
+  /** The local sign-in page with demo users, also when AUTH_JWT_SECRET is set (tests). Never with OIDC or beyond 127.0.0.1. */
+  DEMO_SIGN_IN: z.enum(['true', 'false']).optional(),
   /** The longest lifetime (exp − iat) a token may have, and how far a clock may be ahead. */
   AUTH_MAX_TOKEN_LIFETIME: isoDuration.default('PT12H'),
   AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
@@ -83,7 +86,8 @@ export interface AppConfig {
     uiPort: number;
   };
   mail: { smtpUrl?: string; from: string; catcherSmtpPort: number; catcherHttpPort: number };
-  databaseUrl: string;
+  /** PostgreSQL. Absent: `npm start` runs an embedded one under the data dir; the standalone processes refuse to start. */
+  databaseUrl?: string;
   auth: {
     jwtSecret: string;
     usesDevSecret: boolean;
@@ -98,8 +102,9 @@ export interface AppConfig {
     /** Signs the web app's session cookie (web/session.ts). */
     sessionSecret: string;
     /**
-     * The sign-in page that lets anyone pick a demo user: only without an OIDC issuer and only
-     * while the server listens on this machine (127.0.0.1), like the development secret.
+     * The sign-in page that lets anyone pick a demo user: only without an OIDC issuer, only while
+     * the server listens on this machine (127.0.0.1), and only with the development secret unless
+     * DEMO_SIGN_IN=true.
      */
     demoSignIn: boolean;
   };
@@ -167,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       uiPort: e.TEMPORAL_UI_PORT,
     },
     mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), from: e.MAIL_FROM, catcherSmtpPort: e.MAILCATCHER_SMTP_PORT, catcherHttpPort: e.MAILCATCHER_HTTP_PORT },
-    databaseUrl: e.DATABASE_URL,
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     auth: {
       jwtSecret: e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET,
       usesDevSecret: !e.AUTH_JWT_SECRET,
@@ -178,7 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       clockSkewSeconds: e.AUTH_CLOCK_SKEW_SECONDS,
       ...(e.AUTH_OIDC_CLIENT_ID ? { oidcClient: { id: e.AUTH_OIDC_CLIENT_ID, ...(e.AUTH_OIDC_CLIENT_SECRET ? { secret: e.AUTH_OIDC_CLIENT_SECRET } : {}), scope: e.AUTH_OIDC_SCOPE.trim().split(/\s+/).join(' ') } } : {}),
       sessionSecret: e.SESSION_SECRET ?? `${e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET}:webbsession`,
-      demoSignIn: !e.AUTH_OIDC_ISSUER && isLoopback(e.HOST),
+      // Anyone reaching the page could be anyone: only on this machine, without OIDC, and with the
+      // development secret (npm start as it comes) unless asked for.
+      demoSignIn: !e.AUTH_OIDC_ISSUER && isLoopback(e.HOST) && (e.DEMO_SIGN_IN === 'true' || (!e.AUTH_JWT_SECRET && e.DEMO_SIGN_IN !== 'false')),
     },
     organisation: e.ORGANISATION_FILE ? loadOrganisation(e.ORGANISATION_FILE) : defaultOrganisation,
     receiptSecret: e.RECEIPT_LINK_SECRET ?? `${e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET}:kvittenslank`,
@@ -217,6 +224,12 @@ function rawStorage(e: Pick<z.infer<typeof EnvSchema>, 'PAYLOAD_KEYS' | 'PAYLOAD
   return { ...(payloadKeys ? { payloadKeys } : {}), ...(codecCorsOrigin ? { codecCorsOrigin } : {}) };
 }
 
+/** The database, which a standalone API or worker process cannot run without (only `npm start` embeds one). */
+export function requireDatabaseUrl(config: Pick<AppConfig, 'databaseUrl'>, which: string): string {
+  if (!config.databaseUrl) throw new Error(`Ange DATABASE_URL innan ${which} körs fristående: den inbyggda databasen finns bara i npm start (docs/operations.md)`);
+  return config.databaseUrl;
+}
+
 /** The payload keys, which a standalone API or worker process cannot run without. */
 export function requirePayloadKeys(config: Pick<AppConfig, 'payloadKeys'>, which: string): PayloadKeyring {
   if (!config.payloadKeys) {
@@ -226,7 +239,13 @@ export function requirePayloadKeys(config: Pick<AppConfig, 'payloadKeys'>, which
 }
 
 function loadOrganisation(file: string): Organisation {
-  const parsed = OrganisationSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`Felaktig konfiguration: ORGANISATION_FILE: ${file} går inte att läsa som JSON (${(error as Error).message})`);
+  }
+  const parsed = OrganisationSchema.safeParse(json);
   if (!parsed.success) {
     const lines = describeIssues(parsed.error).map((i) => `  ${i.field}: ${i.message}`);
     throw new Error(`Felaktig organisation i ${file}:\n${lines.join('\n')}`);

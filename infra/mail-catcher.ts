@@ -16,24 +16,49 @@ export interface CaughtMail {
   receivedAt: string;
 }
 
+/** A recipient the catcher refuses at RCPT TO: with this SMTP reply code, the first `times` attempts (default: always). */
+export interface RecipientRefusal {
+  code: number;
+  times?: number;
+}
+
+export interface MailCatcherOptions {
+  smtpPort?: number;
+  httpPort?: number;
+  /** Addresses (lower case) answered with an SMTP error instead of accepted: for tests and drills of bouncing mailboxes. */
+  refuseRecipients?: Record<string, RecipientRefusal>;
+}
+
 export interface MailCatcher {
   smtpPort: number;
   smtpUrl: string;
   httpPort?: number;
   messages(): CaughtMail[];
+  /** The recipients refused so far (refuseRecipients), one entry per attempt, in order. */
+  refused(): { address: string; code: number }[];
   clear(): void;
   /** Resolves with the first mail that matches, waiting up to `timeoutMs` of real time. */
   waitFor(match: (mail: CaughtMail) => boolean, timeoutMs?: number): Promise<CaughtMail>;
   close(): Promise<void>;
 }
 
-export async function startMailCatcher(options: { smtpPort?: number; httpPort?: number } = {}): Promise<MailCatcher> {
+export async function startMailCatcher(options: MailCatcherOptions = {}): Promise<MailCatcher> {
   const received: CaughtMail[] = [];
+  const refused: { address: string; code: number }[] = [];
   const waiters = new Set<() => void>();
   const smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const target = address.address.toLowerCase();
+      const refusal = options.refuseRecipients?.[target];
+      const attempts = refused.filter((r) => r.address === target).length;
+      if (!refusal || (refusal.times !== undefined && attempts >= refusal.times)) return callback();
+      refused.push({ address: target, code: refusal.code });
+      const error = Object.assign(new Error(refusal.code >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: refusal.code });
+      callback(error);
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {
@@ -86,6 +111,7 @@ export async function startMailCatcher(options: { smtpPort?: number; httpPort?: 
     smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
     ...(http ? { httpPort: (http.address() as AddressInfo).port } : {}),
     messages: () => [...received],
+    refused: () => [...refused],
     clear: () => {
       received.length = 0;
     },

@@ -2,12 +2,28 @@
 // server starts (state under data/), without SMTP_URL a local mail catcher; then the worker
 // and the HTTP API. Without PAYLOAD_KEYS the payloads are encrypted with a local key kept under
 // data/ (infra/local-payload-keys.ts). Ctrl-C stops it all.
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { apiDependencies } from '../api/dependencies';
-import { loadConfig } from '../config/env';
+import { smtpProbe, workerProbe } from '../api/health';
+import { loadConfig, type AppConfig } from '../config/env';
 import { openDatabase } from '../infra/database';
+import { embeddedPoolMax, startEmbeddedDatabase } from '../infra/embedded-database';
+import {
+  configurationFailure,
+  databaseFailure,
+  describeDatabaseUrl,
+  embeddedDatabaseFailure,
+  listenFailure,
+  mailCatcherFailure,
+  portsInUse,
+  startFailureLine,
+  startStep,
+  temporalConnectionFailure,
+  temporalDevServerFailure,
+} from '../infra/start-failure';
 import { localPayloadKeys } from '../infra/local-payload-keys';
 import { payloadDataConverter } from '../infra/payload-codec';
 import { startMailCatcher } from '../infra/mail-catcher';
@@ -18,13 +34,40 @@ import { activityDependencies } from '../workers/dependencies';
 import { ensureEscalationDigests } from '../workers/escalation-digests';
 import { createCaseWorker } from '../workers/worker';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const stops: (() => Promise<void>)[] = [];
 const log = (line: string) => console.log(`[samverkan] ${line}`);
 
+/** A bad setting stops the start before anything runs: one line, exit 1. */
+function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    console.error(`[samverkan] start failed: ${configurationFailure(error as Error)}`);
+    process.exit(1);
+  }
+}
+
 async function main() {
-  const pool = await openDatabase(config.databaseUrl);
+  // Without DATABASE_URL, an embedded PostgreSQL (PGlite) under DATA_DIR, on a local port.
+  let url = config.databaseUrl;
+  const embeddedDir = path.join(config.dataDir, 'postgres');
+  if (!url) {
+    const embedded = await startStep(() => startEmbeddedDatabase({ dataDir: config.dataDir }), embeddedDatabaseFailure(embeddedDir));
+    stops.unshift(() => embedded.stop());
+    url = embedded.url;
+  }
+  const databaseUrl = url;
+  const pool = await startStep(
+    () => openDatabase(databaseUrl, config.databaseUrl ? {} : { max: embeddedPoolMax }),
+    config.databaseUrl ? databaseFailure(databaseUrl) : embeddedDatabaseFailure(embeddedDir),
+  );
   stops.unshift(() => pool.end());
+  log(
+    config.databaseUrl
+      ? `Database: PostgreSQL at ${describeDatabaseUrl(databaseUrl)} (DATABASE_URL)`
+      : `Database: embedded PostgreSQL (PGlite) in ${embeddedDir}, on ${describeDatabaseUrl(databaseUrl)} (DATABASE_URL is not set)`,
+  );
 
   let keyring = config.payloadKeys;
   if (keyring) {
@@ -39,13 +82,18 @@ async function main() {
 
   let address = config.temporal.address;
   if (!address) {
-    const devServer = await startTemporalDevServer({
-      dataDir: config.dataDir,
-      port: config.temporal.devPort,
-      uiPort: config.temporal.uiPort,
-      namespace: config.temporal.namespace,
-      codecEndpoint: `${config.publicUrl}/codec`,
-    });
+    const ports = { devPort: config.temporal.devPort, uiPort: config.temporal.uiPort };
+    const devServer = await startStep(
+      () =>
+        startTemporalDevServer({
+          dataDir: config.dataDir,
+          port: config.temporal.devPort,
+          uiPort: config.temporal.uiPort,
+          namespace: config.temporal.namespace,
+          codecEndpoint: `${config.publicUrl}/codec`,
+        }),
+      temporalDevServerFailure(ports, () => portsInUse([ports.devPort, ports.uiPort])),
+    );
     stops.unshift(() => devServer.stop());
     address = devServer.address;
     log(`Temporal dev server: ${address}, Web UI: ${devServer.uiUrl}`);
@@ -53,14 +101,15 @@ async function main() {
 
   let smtpUrl = config.mail.smtpUrl;
   if (!smtpUrl) {
-    const catcher = await startMailCatcher({ smtpPort: config.mail.catcherSmtpPort, httpPort: config.mail.catcherHttpPort });
+    const catcherPorts = { smtpPort: config.mail.catcherSmtpPort, httpPort: config.mail.catcherHttpPort };
+    const catcher = await startStep(() => startMailCatcher(catcherPorts), mailCatcherFailure(catcherPorts));
     stops.unshift(() => catcher.close());
     smtpUrl = catcher.smtpUrl;
     log(`Mail catcher: SMTP ${smtpUrl}, received mail at http://localhost:${catcher.httpPort} (JSON: /messages)`);
   }
 
   const connectionOptions = temporalConnectionOptions(config.temporal, address);
-  const nativeConnection = await NativeConnection.connect(connectionOptions);
+  const nativeConnection = await startStep(() => NativeConnection.connect(connectionOptions), temporalConnectionFailure(address, Boolean(config.temporal.address)));
   stops.unshift(() => nativeConnection.close());
   const worker = await createCaseWorker({
     connection: nativeConnection,
@@ -80,9 +129,10 @@ async function main() {
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   await ensureEscalationDigests(client, config.temporal.taskQueue, config.digestAt);
   log(`Escalation digests: each working day at ${config.digestAt}`);
-  const app = await buildApp(apiDependencies({ client, pool, config, ruleStore: ruleStoreFor(config, pool) }));
+  const health = { smtp: smtpProbe(smtpUrl), worker: workerProbe(worker) };
+  const app = await buildApp(apiDependencies({ client, pool, config, ruleStore: ruleStoreFor(config, pool), health }));
   stops.unshift(() => app.close());
-  await app.listen({ port: config.port, host: config.host });
+  await startStep(() => app.listen({ port: config.port, host: config.host }), listenFailure('the HTTP API', { port: config.port, portName: 'PORT', host: config.host, hostName: 'HOST' }));
   log(`HTTP API: http://localhost:${config.port} (OpenAPI: /openapi.json, health: /health)`);
   if (config.auth.usesDevSecret) {
     log('AUTH_JWT_SECRET is not set: using the development secret. Get a token with: npm run token -- --role handlaggare --unit mottagning');
@@ -90,24 +140,30 @@ async function main() {
 }
 
 let stopping = false;
-async function stop(signal: string) {
+/** Stops what has started, last started first, and exits with `code`; `failure` is printed last. */
+async function stop(signal: string, code = 0, failure?: string) {
   if (stopping) return;
   stopping = true;
-  log(`${signal}: stopping`);
+  if (!failure) log(`${signal}: stopping`);
+  // A stop that hangs must not keep a failed start from saying so.
+  if (failure) setTimeout(() => exit(code, failure), 20_000).unref();
   for (const step of stops) {
     try {
       await step();
     } catch (error) {
-      console.error(error);
+      if (failure) console.error(`[samverkan] while stopping: ${(error as Error).message}`);
+      else console.error(error);
     }
   }
-  process.exit(0);
+  exit(code, failure);
+}
+function exit(code: number, failure?: string): never {
+  if (failure) console.error(`[samverkan] start failed: ${failure}`);
+  process.exit(code);
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
-main().catch(async (error) => {
-  console.error(`[samverkan] start failed: ${(error as Error).message}`);
-  await stop('error');
-  process.exit(1);
-});
+// A failed start: everything started is stopped, then one line says what is missing and what to
+// do, and the exit code is 1. (After Ctrl-C during the start, the stop of the signal goes on.)
+main().catch((error) => void stop('error', 1, startFailureLine(error)));

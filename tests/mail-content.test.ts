@@ -106,6 +106,9 @@ describe('every kind of mail to every kind of recipient, read back whole', () =>
   const ledger: NotificationLedger = {
     alreadySent: async (key) => logged.has(key),
     recordSent: async ({ key }) => void logged.add(key),
+    failureOf: async () => undefined,
+    recordFailure: async () => undefined,
+    failures: async () => [],
   };
   const receipts: ReceiptLinks = {
     issue: async ({ key }) => createHmac('sha256', 'receipt').update(key).digest('base64url'),

@@ -128,6 +128,20 @@ describe('tokens', () => {
     expect(() => loadConfig({ ...base, HOST: '127.0.0.1' })).not.toThrow();
     expect(() => loadConfig({ ...base, HOST: '0.0.0.0', AUTH_JWT_SECRET: 'a-real-secret-from-the-vault' })).not.toThrow();
   });
+
+  test('the demo sign-in page exists only on this machine, without OIDC, and with the development secret unless asked for', () => {
+    const { AUTH_JWT_SECRET: _secret, AUTH_OIDC_ISSUER: _issuer, DEMO_SIGN_IN: _demo, ...base } = process.env;
+    const demo = (env: Record<string, string>) => loadConfig({ ...base, HOST: '127.0.0.1', ...env }).auth.demoSignIn;
+    // npm start as it comes: anyone on this machine may try every role
+    expect(demo({})).toBe(true);
+    // a real secret: no demo users, unless asked for
+    expect(demo({ AUTH_JWT_SECRET: 'a-real-secret-from-the-vault' })).toBe(false);
+    expect(demo({ AUTH_JWT_SECRET: 'a-real-secret-from-the-vault', DEMO_SIGN_IN: 'true' })).toBe(true);
+    expect(demo({ DEMO_SIGN_IN: 'false' })).toBe(false);
+    // never with OIDC, never beyond this machine
+    expect(demo({ AUTH_OIDC_ISSUER: 'https://login.exempel.se', AUTH_OIDC_AUDIENCE: 'samverkan', DEMO_SIGN_IN: 'true' })).toBe(false);
+    expect(loadConfig({ ...base, HOST: '0.0.0.0', AUTH_JWT_SECRET: 'a-real-secret-from-the-vault', SESSION_SECRET: 'another-secret', DEMO_SIGN_IN: 'true' }).auth.demoSignIn).toBe(false);
+  });
 });
 
 describe('personal identity numbers where they do not belong', () => {

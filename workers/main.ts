@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { loadConfig, requirePayloadKeys } from '../config/env';
+import { loadConfig, requireDatabaseUrl, requirePayloadKeys } from '../config/env';
 import { openDatabase } from '../infra/database';
 import { payloadDataConverter } from '../infra/payload-codec';
 import { temporalAddress, temporalConnectionOptions } from '../infra/temporal-connection';
@@ -14,7 +14,7 @@ import { createCaseWorker, prebuiltBundlePath } from './worker';
 const config = loadConfig();
 if (!config.mail.smtpUrl) throw new Error('SMTP_URL krävs för en fristående worker');
 const dataConverter = payloadDataConverter(requirePayloadKeys(config, 'en worker'));
-const pool = await openDatabase(config.databaseUrl);
+const pool = await openDatabase(requireDatabaseUrl(config, 'en worker'));
 const connectionOptions = temporalConnectionOptions(config.temporal, temporalAddress(config.temporal));
 const connection = await NativeConnection.connect(connectionOptions);
 // The digest workflow runs once per namespace; every worker makes sure it is there.

@@ -27,5 +27,8 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     dataConverter: options.dataConverter,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.dependencies),
+    // On SIGINT/SIGTERM running activities (a mail being sent, a deadline being planned) get this
+    // long to finish; then they are cancelled and retried at the next start (they are idempotent).
+    shutdownGraceTime: '10s',
   });
 }

@@ -22,7 +22,7 @@ export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {
         body: OpenCaseRequestSchema,
         response: { 200: CaseViewSchema, 201: CaseViewSchema, ...errors },
       },
-      config: { access: { roles: ['handlaggare', 'enhetschef'], refusal: 'openCase' } },
+      config: { access: { roles: ['handlaggare', 'enhetschef'], refusal: 'openCase' }, idempotent: true },
       handler: async (request, reply) => {
         const { created, view } = await service.open(request.caller, request.body);
         return reply.code(created ? 201 : 200).send(view);
@@ -57,6 +57,7 @@ export function caseRoutes(service: CaseService): FastifyPluginAsyncZod {
         body: CaseActionSchema,
         response: { 200: CaseViewSchema, ...errors },
       },
+      config: { idempotent: true },
       handler: async (request) => service.perform(request.caller, request.params.caseRef, request.body),
     });
 

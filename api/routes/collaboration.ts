@@ -30,6 +30,7 @@ export function collaborationRoutes(service: CollaborationService): FastifyPlugi
         body: HandoverRequestSchema,
         response: { 201: HandoverViewSchema, ...errorResponses },
       },
+      config: { idempotent: true },
       handler: async (request, reply) => reply.code(201).send(await service.sendHandover(request.caller, request.params.caseRef, request.body)),
     });
 
@@ -47,6 +48,7 @@ export function collaborationRoutes(service: CollaborationService): FastifyPlugi
         body: HandoverResponseSchema,
         response: { 200: HandoverViewSchema, ...errorResponses },
       },
+      config: { idempotent: true },
       handler: async (request) => service.respondToHandover(request.caller, request.params.caseRef, request.params.id, request.body),
     });
 
@@ -77,11 +79,13 @@ export function collaborationRoutes(service: CollaborationService): FastifyPlugi
         body: MeetingActionSchema,
         response: { 200: MeetingViewSchema, ...errorResponses },
       },
+      config: { idempotent: true },
       handler: async (request) => service.meetingAction(request.caller, request.params.caseRef, request.params.id, request.body),
     });
 
     app.post('/cases/:caseRef/tvister', {
       schema: { summary: 'Väck en tvist om en överlämning, en insats eller ett mötesutfall', tags: ['tvister'], ...secured, params: CaseRefParams, body: RaiseDisputeRequestSchema, response: { 201: DisputeViewSchema, ...errorResponses } },
+      config: { idempotent: true },
       handler: async (request, reply) => reply.code(201).send(await service.raiseDispute(request.caller, request.params.caseRef, request.body)),
     });
 
@@ -92,7 +96,7 @@ export function collaborationRoutes(service: CollaborationService): FastifyPlugi
 
     app.post('/cases/:caseRef/tvister/:id/beslut', {
       schema: { summary: 'Sektorchefens beslut i en tvist', tags: ['tvister'], ...secured, params: DisputeParams, body: DecideDisputeRequestSchema, response: { 200: DisputeViewSchema, ...errorResponses } },
-      config: { access: { roles: ['sektorchef'], refusal: 'decideDispute' } },
+      config: { access: { roles: ['sektorchef'], refusal: 'decideDispute' }, idempotent: true },
       handler: async (request) => service.decideDispute(request.caller, request.params.caseRef, request.params.id, request.body),
     });
   };

@@ -1,12 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read as the client sees them */
 // The API on the real Temporal dev server with a real worker, SMTP server and database;
 // requests go through Fastify's inject.
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../../api/app';
 import { signLocalToken, type Caller } from '../../api/auth';
 import { apiDependencies } from '../../api/dependencies';
+import type { HealthProbe } from '../../api/health';
 import { defaultOrganisation } from '../../domain/organisation';
 import { defaultRules } from '../../domain/default-rules';
 import { createPgRuleStore, type RuleStore } from '../../infra/rule-store';
@@ -14,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { allSearchAttributes } from '../../domain/search-attributes';
 import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher';
 import { temporalCliPath } from '../../infra/temporal-binaries';
+import { openDatabase } from '../../infra/database';
 import { openTestDatabase, testReceiptSecret } from './database';
 import { testDataConverter } from './payload-keys';
 import { startTestWorker } from './test-worker';
@@ -50,21 +53,35 @@ export interface HarnessOidc {
  * `codecCorsOrigin`: the Web UI origin the codec endpoint allows (default: none).
  * `oidc`: the web app signs in through this provider and has no demo users; as in production,
  * bearer tokens are then the provider's too, so `token` and `callAs` are refused.
+ * `databaseUrl`: the database of API and worker (default: the test database), e.g. through a proxy.
+ * `apiClient`: the API's Temporal client (default: the environment's; the worker keeps its own).
+ * `health`: checks for /health besides Temporal and the database, as `npm start` adds SMTP and the worker.
  */
-export async function startApiHarness(options: { stuckAfter?: string; requestTimeoutMs?: number; dbFilename?: string; codecCorsOrigin?: string; oidc?: HarnessOidc } = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  options: {
+    stuckAfter?: string;
+    requestTimeoutMs?: number;
+    dbFilename?: string;
+    codecCorsOrigin?: string;
+    oidc?: HarnessOidc;
+    databaseUrl?: string;
+    apiClient?: (env: TestWorkflowEnvironment) => Promise<Client>;
+    health?: Record<string, HealthProbe>;
+  } = {},
+): Promise<ApiHarness> {
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: allSearchAttributes, ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}) },
     // Encrypted with the test key, as in production; the worker encodes as this client does.
     client: { dataConverter: testDataConverter },
   });
   const mail = await startMailCatcher();
-  const pool = await openTestDatabase();
+  const pool = options.databaseUrl ? await openDatabase(options.databaseUrl) : await openTestDatabase();
   const ruleScope = { scope: `test-${randomUUID()}`, seed: { organisation: defaultOrganisation, rules: defaultRules } };
   const ruleStore = createPgRuleStore(pool, ruleScope);
   const worker = await startTestWorker(env, mail, pool, async () => (await ruleStore.current()).organisation);
   const app = await buildApp({
     ...apiDependencies({
-      client: env.client,
+      client: options.apiClient ? await options.apiClient(env) : env.client,
       pool,
       config: {
         receiptSecret: testReceiptSecret,
@@ -89,6 +106,7 @@ export async function startApiHarness(options: { stuckAfter?: string; requestTim
         ...(options.codecCorsOrigin ? { codecCorsOrigin: options.codecCorsOrigin } : {}),
       },
       ruleStore,
+      ...(options.health ? { health: options.health } : {}),
     }),
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });

@@ -4,6 +4,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
+const outputs = new WeakMap<ChildProcess, () => string>();
+
+/** What the process has printed so far, stdout and stderr together. */
+export function appOutput(child: ChildProcess): string {
+  return outputs.get(child)?.() ?? '';
+}
 
 /** Starts scripts/start.ts with these settings (a local dev server and mail catcher: no TEMPORAL_ADDRESS, no SMTP_URL). */
 export async function startAppProcess(env: Record<string, string>, healthUrl: string): Promise<ChildProcess> {
@@ -14,6 +20,7 @@ export async function startAppProcess(env: Record<string, string>, healthUrl: st
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
+  outputs.set(child, () => output);
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`npm start stopped (exit ${child.exitCode}):\n${output}`);

@@ -61,6 +61,8 @@ export async function startWebStack(env: Record<string, string> = {}): Promise<W
       MAILCATCHER_HTTP_PORT: String(ports.mailHttp),
       DATABASE_URL: testDatabaseUrl,
       AUTH_JWT_SECRET: secret,
+      // The demo users, although the secret is not the development one.
+      DEMO_SIGN_IN: 'true',
       ...env,
     },
     `${origin}/health`,

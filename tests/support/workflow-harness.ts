@@ -13,7 +13,7 @@ import { type Rules } from '../../domain/rules';
 import type { OrganisationSource } from '../../domain/organisation';
 import { registerSearchAttributes } from '../../infra/search-attribute-registration';
 import { temporalTestServerPath } from '../../infra/temporal-binaries';
-import { startMailCatcher, type MailCatcher } from '../../infra/mail-catcher';
+import { startMailCatcher, type MailCatcher, type MailCatcherOptions } from '../../infra/mail-catcher';
 import { caseWorkflow } from '../../workflows/case-workflow';
 import { openTestDatabase } from './database';
 import { testDataConverter } from './payload-keys';
@@ -57,16 +57,17 @@ export interface WorkflowHarness {
  * `bundle`: other workflow code for the worker (default: the project's workflows).
  * `dataConverter`: what the client and the worker encode payloads with (default: encrypted with
  * the test key, as in production; `{}` for plain payloads).
+ * `mail`: the mail catcher's options (e.g. mailboxes that bounce).
  */
 export async function startWorkflowHarness(
-  options: { rules?: Rules; organisation?: OrganisationSource; bundle?: WorkflowBundleWithSourceMap; dataConverter?: DataConverter } = {},
+  options: { rules?: Rules; organisation?: OrganisationSource; bundle?: WorkflowBundleWithSourceMap; dataConverter?: DataConverter; mail?: MailCatcherOptions } = {},
 ): Promise<WorkflowHarness> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
     client: { dataConverter: options.dataConverter ?? testDataConverter },
   });
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
-  const mail = await startMailCatcher();
+  const mail = await startMailCatcher(options.mail);
   const pool = await openTestDatabase();
   const worker = await startTestWorker(env, mail, pool, options.organisation, options.bundle);
   const { taskQueue } = worker;

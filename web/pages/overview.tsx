@@ -4,6 +4,7 @@
 // unit's part (api/stuck-list.ts decides), the sektorchef and the samordnare all units.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../api/errors';
+import type { NotificationFailureItem } from '../../api/schemas/notification-failures';
 import { StuckFilterSchema, type StuckCount, type StuckItem } from '../../api/schemas/stuck-list';
 import { ChildKind } from '../../domain/child-status';
 import { DecideDisputeRequestSchema, type DisputeView } from '../../domain/dispute';
@@ -126,6 +127,37 @@ function CountsTable({ counts, names, linked }: { counts: StuckCount[]; names: N
   );
 }
 
+/** Notifications the mail server refused for good (api/notification-failures.ts): shown only when there are any. */
+function FailedMail({ failures, names }: { failures: NotificationFailureItem[]; names: Names }) {
+  return (
+    <section aria-labelledby="misslyckade">
+      <h2 id="misslyckade">Misslyckade utskick</h2>
+      <p>E-post som mottagarens server vägrade för gott. Den skickas inte igen och eskaleringen har gått vidare utan den: rätta adressen eller kontakta mottagaren.</p>
+      <table>
+        <caption class="dold">Misslyckade utskick, det senaste först</caption>
+        <thead>
+          <tr>
+            <th scope="col">När</th>
+            <th scope="col">Mottagare</th>
+            <th scope="col">Enhet</th>
+            <th scope="col">Svar</th>
+          </tr>
+        </thead>
+        <tbody>
+          {failures.map((f) => (
+            <tr>
+              <td>{formatDateTime(f.at)}</td>
+              <td>{f.recipient}</td>
+              <td>{f.unit ? names(f.unit) : '–'}</td>
+              <td>SMTP {f.code}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 interface Dispute {
   item: StuckItem;
   id: string;
@@ -214,10 +246,11 @@ async function sendOverview(ctx: WebContext, request: FastifyRequest, reply: Fas
       filterErrors.push(...errors.map((e) => (filterFields.has(e.field) ? e : { ...e, field: '' })));
     }
   }
-  const [counts, history, decisions] = await Promise.all([
+  const [counts, history, decisions, failures] = await Promise.all([
     ctx.services.stuck.counts(caller),
     ctx.services.overdueHistory.weekly({ organisation, timeZone: current.rules.timeZone, weeks: WEEKS, ...(sector ? {} : { units: [caller.unit] }) }),
     decider ? disputesToDecide(ctx, request, decided) : undefined,
+    ctx.services.notificationFailures.list(caller),
   ]);
   const viewer = await viewerOf(ctx, request, reply);
   const now = Date.now();
@@ -243,6 +276,8 @@ async function sendOverview(ctx: WebContext, request: FastifyRequest, reply: Fas
           Beslutet i tvist {decided.id}, ärende <a href={casePath(decided.caseRef)}>{decided.caseRef}</a>, är registrerat. Enheterna i ärendet får ett meddelande om det.
         </Banner>
       )}
+
+      {failures.length > 0 && <FailedMail failures={failures} names={names} />}
 
       {decisions && (
         <section aria-labelledby="tvister">
