@@ -133,14 +133,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     transform: jsonSchemaTransform,
   });
 
-  // Readiness: every dependency's state within 2 s, 503 naming those that are down in `fel`.
-  const ready = async (_request: unknown, reply: FastifyReply) => {
-    const states = await checkHealth({ temporal: () => deps.cases.temporalHealthy(), ...deps.health });
+  // Every dependency's state within 2 s, 503 naming those that are down in `fel`. Readiness leaves
+  // out the mail server: requests are served without it, and mail waits and is retried.
+  const health = (only?: (name: string) => boolean) => async (_request: unknown, reply: FastifyReply) => {
+    const probes = Object.entries({ temporal: () => deps.cases.temporalHealthy(), ...deps.health }).filter(([name]) => !only || only(name));
+    const states = await checkHealth(Object.fromEntries(probes));
     const down = Object.keys(states).filter((name) => states[name] !== 'ok');
     return reply.code(down.length ? 503 : 200).send({ status: down.length ? 'fel' : 'ok', ...states, ...(down.length ? { fel: down } : {}) });
   };
-  app.get('/health', { schema: { hide: true } }, ready);
-  app.get('/health/ready', { schema: { hide: true } }, ready);
+  app.get('/health', { schema: { hide: true } }, health());
+  app.get('/health/ready', { schema: { hide: true } }, health((name) => name !== 'smtp'));
   // Liveness: the process runs and answers; no dependency is asked.
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -166,7 +168,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     });
     authenticated.addHook('preHandler', checkRole);
     // After the role check: the same creating request with the same Idempotency-Key is done once.
-    registerIdempotency(authenticated, deps.idempotency);
+    registerIdempotency(authenticated, deps.idempotency, deps.codec.codecs);
     await authenticated.register(caseRoutes(deps.cases));
     await authenticated.register(collaborationRoutes(deps.collaboration));
     await authenticated.register(stuckRoutes(deps.stuck));

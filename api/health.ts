@@ -36,10 +36,18 @@ export async function checkHealth(probes: Record<string, HealthProbe>, timeoutMs
   return Object.fromEntries(entries);
 }
 
-/** The mail server's check: it greets and accepts the sign-in (nodemailer's `verify`). One transporter, reused. */
-export function smtpProbe(smtpUrl: string, timeoutMs = probeTimeoutMs): HealthProbe {
+/**
+ * The mail server's check: it greets and accepts the sign-in (nodemailer's `verify`). One
+ * transporter, and an answer kept for a few seconds: /health needs no login, and each check is a
+ * whole SMTP session at the mail server.
+ */
+export function smtpProbe(smtpUrl: string, timeoutMs = probeTimeoutMs, keepMs = 5_000): HealthProbe {
   const transporter = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs } as SMTPTransport.Options);
-  return () => transporter.verify();
+  let last: { at: number; answer: Promise<boolean> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > keepMs) last = { at: Date.now(), answer: transporter.verify() };
+    return last.answer;
+  };
 }
 
 /** The worker's check: it is polling its task queue. */

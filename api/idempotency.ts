@@ -6,9 +6,11 @@
 // answer is stored when it is sent (infra/idempotency-store.ts). A 5xx is not stored: the client
 // may try again. Without the header a request is handled as it always was.
 import { createHash } from 'node:crypto';
+import type { PayloadCodec } from '@temporalio/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from '../domain/zod';
 import type { IdempotencyRequest, IdempotencyStore } from '../infra/idempotency-store';
+import { openText, sealText } from '../infra/payload-codec';
 import { ApiError } from './errors';
 
 declare module 'fastify' {
@@ -69,7 +71,7 @@ function keyOf(request: FastifyRequest): string | undefined {
 }
 
 /** Adds the hooks to the authenticated routes' context, before their routes are registered. */
-export function registerIdempotency(app: FastifyInstance, store: IdempotencyStore): void {
+export function registerIdempotency(app: FastifyInstance, store: IdempotencyStore, codecs: readonly PayloadCodec[]): void {
   app.decorateRequest('idempotency', null);
   // Each idempotent route documents the header in the OpenAPI document.
   app.addHook('onRoute', (route) => {
@@ -99,7 +101,11 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
         state.claim = claim.claim;
         return;
       case 'replay':
-        await reply.code(claim.answer.status).header('content-type', claim.answer.contentType).header('idempotent-replayed', 'true').send(claim.answer.body);
+        await reply
+          .code(claim.answer.status)
+          .header('content-type', claim.answer.contentType)
+          .header('idempotent-replayed', 'true')
+          .send(await openText(codecs, claim.answer.body));
         return reply;
       case 'mismatch':
         throw reused();
@@ -115,7 +121,8 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     try {
       const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
       if (reply.statusCode >= 500 || body === undefined) await store.release(state.request, claim);
-      else await store.complete(state.request, claim, { status: reply.statusCode, body, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8') });
+      // The answer may hold a handover's content: stored encrypted, as Temporal stores it.
+      else await store.complete(state.request, claim, { status: reply.statusCode, body: await sealText(codecs, body), contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8') });
     } catch (error) {
       // The answer goes out all the same; the claim lapses and a retry is then done again.
       request.log.error({ err: error }, 'idempotency: the answer could not be stored');

@@ -185,7 +185,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       sessionSecret: e.SESSION_SECRET ?? `${e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET}:webbsession`,
       // Anyone reaching the page could be anyone: only on this machine, without OIDC, and with the
       // development secret (npm start as it comes) unless asked for.
-      demoSignIn: !e.AUTH_OIDC_ISSUER && isLoopback(e.HOST) && (e.DEMO_SIGN_IN === 'true' || (!e.AUTH_JWT_SECRET && e.DEMO_SIGN_IN !== 'false')),
+      // (A reverse proxy in front of 127.0.0.1 shows in PUBLIC_URL: its host must be this machine too.)
+      demoSignIn:
+        !e.AUTH_OIDC_ISSUER &&
+        isLoopback(e.HOST) &&
+        (!e.PUBLIC_URL || (URL.canParse(e.PUBLIC_URL) && isLoopback(new URL(e.PUBLIC_URL).hostname))) &&
+        (e.DEMO_SIGN_IN === 'true' || (!e.AUTH_JWT_SECRET && e.DEMO_SIGN_IN !== 'false')),
     },
     organisation: e.ORGANISATION_FILE ? loadOrganisation(e.ORGANISATION_FILE) : defaultOrganisation,
     receiptSecret: e.RECEIPT_LINK_SECRET ?? `${e.AUTH_JWT_SECRET ?? DEV_JWT_SECRET}:kvittenslank`,

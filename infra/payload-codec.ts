@@ -122,3 +122,20 @@ export function parsePayloadKeys(list: string, currentKeyId?: string): PayloadKe
 export function newPayloadKey(id: string): string {
   return `${id}:${randomBytes(KEY_BYTES).toString('base64')}`;
 }
+
+/**
+ * A text kept outside Temporal that may hold what Temporal keeps encrypted (an API answer with a
+ * handover's content, stored for Idempotency-Key replays): sealed by the same codecs, as the
+ * base64 of the encoded payload.
+ */
+export async function sealText(codecs: readonly PayloadCodec[], text: string): Promise<string> {
+  let payloads: Payload[] = [{ metadata: {}, data: Buffer.from(text, 'utf8') }];
+  for (const codec of codecs) payloads = await codec.encode(payloads);
+  return Buffer.from(ProtoPayload.encode(payloads[0]!).finish()).toString('base64');
+}
+
+export async function openText(codecs: readonly PayloadCodec[], sealed: string): Promise<string> {
+  let payloads: Payload[] = [ProtoPayload.decode(Buffer.from(sealed, 'base64'))];
+  for (const codec of [...codecs].reverse()) payloads = await codec.decode(payloads);
+  return Buffer.from(payloads[0]!.data ?? new Uint8Array()).toString('utf8');
+}

@@ -11,6 +11,7 @@ import { errorHandler } from '../api/errors';
 import { registerIdempotency } from '../api/idempotency';
 import { createPgIdempotencyStore } from '../infra/idempotency-store';
 import { handoverContent } from './support/handover-content';
+import { testDataConverter } from './support/payload-keys';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
 
 let h: ApiHarness;
@@ -61,6 +62,11 @@ describe('a handover', () => {
       expect(later.replayed).toBe('true');
     }
     expect(await handovers(caseRef)).toHaveLength(1);
+    // The kept answer holds the handover's content: in the database it is encrypted, as in Temporal.
+    const stored = await h.pool.query<{ response_body: string }>('SELECT response_body FROM idempotency_key WHERE key = $1', [key]);
+    expect(stored.rows).toHaveLength(1);
+    expect(stored.rows[0]!.response_body).not.toContain(handover.innehall.uppdrag.beskrivning);
+    expect(stored.rows[0]!.response_body).not.toContain('FREDA');
   });
 
   test('the same key with another body is refused with 409 and changes nothing', async () => {
@@ -198,7 +204,7 @@ test('a 5xx answer is not kept: the same request with the same key is tried agai
   app.addHook('onRequest', async (request) => {
     request.caller = { sub: 'feltest', role: 'handlaggare', unit: 'mottagning' } as Caller;
   });
-  registerIdempotency(app, createPgIdempotencyStore(h.pool));
+  registerIdempotency(app, createPgIdempotencyStore(h.pool), testDataConverter.payloadCodecs ?? []);
   let calls = 0;
   app.post('/flaky', { config: { idempotent: true } }, async () => {
     calls += 1;

@@ -138,6 +138,9 @@ describe('tokens', () => {
     expect(demo({ AUTH_JWT_SECRET: 'a-real-secret-from-the-vault' })).toBe(false);
     expect(demo({ AUTH_JWT_SECRET: 'a-real-secret-from-the-vault', DEMO_SIGN_IN: 'true' })).toBe(true);
     expect(demo({ DEMO_SIGN_IN: 'false' })).toBe(false);
+    // behind a reverse proxy that publishes 127.0.0.1 to the world: no demo users
+    expect(demo({ PUBLIC_URL: 'https://samverkan.exempel.se', DEMO_SIGN_IN: 'true' })).toBe(false);
+    expect(demo({ PUBLIC_URL: 'http://127.0.0.1:3000' })).toBe(true);
     // never with OIDC, never beyond this machine
     expect(demo({ AUTH_OIDC_ISSUER: 'https://login.exempel.se', AUTH_OIDC_AUDIENCE: 'samverkan', DEMO_SIGN_IN: 'true' })).toBe(false);
     expect(loadConfig({ ...base, HOST: '0.0.0.0', AUTH_JWT_SECRET: 'a-real-secret-from-the-vault', SESSION_SECRET: 'another-secret', DEMO_SIGN_IN: 'true' }).auth.demoSignIn).toBe(false);

@@ -10,7 +10,7 @@ import { text, type FormValues } from '../forms';
 import { escalationLabel } from '../labels';
 import { Layout, type Viewer } from '../layout';
 import { casePath, workflowPath } from '../links';
-import { sendPage } from '../render';
+import { sendFragment, sendPage } from '../render';
 import { formatDateTime, fromNow, lateBy } from '../time';
 
 const views = { mina: 'Mina uppgifter', alla: 'Enhetens uppgifter' } as const;
@@ -32,11 +32,14 @@ function Due({ task, now }: { task: TaskItem; now: number }) {
   );
 }
 
-function TaskList({ tasks, viewer, vy, nextCursor, first, unitName, now }: { tasks: TaskItem[]; viewer: Viewer; vy: 'mina' | 'alla'; nextCursor?: string | undefined; first: boolean; unitName: (id: string) => string; now: number }) {
+function TaskList({ tasks, viewer, vy, cursor, nextCursor, unitName, now }: { tasks: TaskItem[]; viewer: Viewer; vy: 'mina' | 'alla'; cursor?: string | undefined; nextCursor?: string | undefined; unitName: (id: string) => string; now: number }) {
   const overdue = tasks.filter((t) => t.overdue).length;
+  const first = !cursor;
   const self = `/inkorg?vy=${vy}`;
+  // The list refreshes the page it shows (a reader of page 2 stays on page 2).
+  const here = cursor ? `${self}&cursor=${encodeURIComponent(cursor)}` : self;
   return (
-    <div id="uppgifter" hx-get={self} hx-trigger="every 5s" hx-select="#uppgifter" hx-swap="outerHTML">
+    <div id="uppgifter" hx-get={here} hx-trigger="every 5s" hx-select="#uppgifter" hx-swap="outerHTML">
       <p class="antal" role="status">
         {tasks.length === 0 ? 'Inga uppgifter väntar.' : `${tasks.length} ${tasks.length === 1 ? 'uppgift' : 'uppgifter'}${first ? '' : ' på den här sidan'}, ${overdue} ${overdue === 1 ? 'försenad' : 'försenade'}.`}
       </p>
@@ -96,6 +99,9 @@ export async function inboxPages(app: FastifyInstance, ctx: WebContext) {
     const page = await ctx.services.cases.tasks(request.caller, { vy, limit: 50, ...(cursor ? { cursor } : {}) });
     const viewer = await viewerOf(ctx, request, reply);
     const names = await unitNames(ctx);
+    const list = <TaskList tasks={page.tasks} viewer={viewer} vy={vy} cursor={cursor} nextCursor={page.nextCursor} unitName={names} now={Date.now()} />;
+    // htmx's refresh takes only the list: no page around it.
+    if (request.headers['hx-request']) return sendFragment(reply, list);
     const message = done[text(query, 'klart') as keyof typeof done];
     return sendPage(
       reply,
@@ -115,7 +121,7 @@ export async function inboxPages(app: FastifyInstance, ctx: WebContext) {
           </ul>
         </nav>
         <h2 class="dold">{views[vy]}</h2>
-        <TaskList tasks={page.tasks} viewer={viewer} vy={vy} nextCursor={page.nextCursor} first={!cursor} unitName={names} now={Date.now()} />
+        {list}
       </Layout>,
     );
   });

@@ -195,11 +195,11 @@ function DisputeEntry({ dispute, names, viewer, unitChoices, decision, now }: { 
 }
 
 /** The disputes that wait for the sektorchef's decision (stuck or not yet), each read for its subject and reason. */
-async function disputesToDecide(ctx: WebContext, request: FastifyRequest, skip?: { caseRef: string; id: string }): Promise<{ disputes: Dispute[]; more: boolean }> {
+async function disputesToDecide(ctx: WebContext, request: FastifyRequest): Promise<{ disputes: Dispute[]; more: boolean }> {
   const page = await ctx.services.stuck.list(request.caller, { typ: 'tvist', limit: 100 }, { waiting: true });
   const waiting = page.items
     .map((item) => ({ item, id: itemId(item.workflowId) }))
-    .filter((d): d is { item: StuckItem; id: string } => d.item.waitingFor === 'beslut' && d.id !== undefined && !(skip && skip.caseRef === d.item.caseRef && skip.id === d.id));
+    .filter((d): d is { item: StuckItem; id: string } => d.item.waitingFor === 'beslut' && d.id !== undefined);
   const read = await Promise.all(
     waiting.slice(0, DISPUTES_SHOWN).map(async (d) => {
       try {
@@ -249,7 +249,7 @@ async function sendOverview(ctx: WebContext, request: FastifyRequest, reply: Fas
   const [counts, history, decisions, failures] = await Promise.all([
     ctx.services.stuck.counts(caller),
     ctx.services.overdueHistory.weekly({ organisation, timeZone: current.rules.timeZone, weeks: WEEKS, ...(sector ? {} : { units: [caller.unit] }) }),
-    decider ? disputesToDecide(ctx, request, decided) : undefined,
+    decider ? disputesToDecide(ctx, request) : undefined,
     ctx.services.notificationFailures.list(caller),
   ]);
   const viewer = await viewerOf(ctx, request, reply);
