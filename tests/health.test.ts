@@ -3,72 +3,15 @@
 // test cuts (no one listening), silences (connections accepted, nothing forwarded) and restores.
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { smtpProbe } from '../api/health';
 import { startMailCatcher, type MailCatcher } from '../infra/mail-catcher';
+import { startTcpProxy as startProxy, type TcpProxy as Proxy } from '../infra/tcp-proxy';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
 import { testDatabaseUrl } from './support/database';
 import { testDataConverter } from './support/payload-keys';
 
 jest.setTimeout(120_000);
 
-interface Proxy {
-  port: number;
-  /** Every connection is closed and the port refuses new ones. */
-  cut(): Promise<void>;
-  /** Connections are accepted, and nothing passes in either direction. */
-  silence(): Promise<void>;
-  restore(): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function startProxy(target: { host: string; port: number }): Promise<Proxy> {
-  const sockets = new Set<Socket>();
-  let silent = false;
-  let server: Server;
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server = createServer((client) => {
-        const upstream = connect(target);
-        for (const [socket, other] of [
-          [client, upstream],
-          [upstream, client],
-        ] as const) {
-          sockets.add(socket);
-          socket.on('error', () => {});
-          socket.on('close', () => {
-            sockets.delete(socket);
-            other.destroy();
-          });
-          socket.on('data', (data) => {
-            if (!silent) other.write(data);
-          });
-        }
-      });
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
-    });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-    });
-  const port = await listen(0);
-  return {
-    port,
-    cut: stop,
-    async silence() {
-      silent = true;
-      if (!server.listening) await listen(port);
-    },
-    async restore() {
-      silent = false;
-      if (!server.listening) await listen(port);
-    },
-    close: stop,
-  };
-}
 
 const database = new URL(testDatabaseUrl);
 let dbProxy: Proxy;
