@@ -54,6 +54,18 @@ export function permanentSmtpFailure(error: unknown): { code: number; response: 
   return { code: responseCode, response: typeof response === 'string' ? response : String(responseCode) };
 }
 
+/**
+ * How long an attempt at the mail server holds its claim on a notification: longer than the
+ * activity's own timeout (30 s) and the mailer's (workers/dependencies.ts), so that two attempts
+ * never talk to the mail server about the same notification at once.
+ */
+export const claimLeaseMs = 45_000;
+
+/** Another attempt holds the claim: this one is retried with backoff, after the claim's lease. */
+function claimedElsewhere(key: string): ApplicationFailure {
+  return ApplicationFailure.retryable(`Utskicket ${key} skickas redan av ett annat försök`, 'UTSKICK_PAGAR');
+}
+
 export function messageIdFor(key: string): string {
   return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@samverkan>`;
 }
@@ -68,7 +80,7 @@ export function partnerMailKey(secret: string, key: string): string {
 }
 
 export function createActivities(deps: ActivityDependencies) {
-  return {
+  const activities = {
     /**
      * A deadline rule turned into moments (due, reminders, escalations) by the calendar. An
      * activity, so that holiday data and time-zone rules can change with a library upgrade
@@ -103,20 +115,8 @@ export function createActivities(deps: ActivityDependencies) {
         receiptUrl = `${deps.publicUrl.replace(/\/$/, '')}/kvittens/${token}`;
       }
       const { subject, text } = composeNotification(input, { ...context, ...(receiptUrl ? { receiptUrl } : {}) });
-      // The stable Message-ID also lets mail servers and clients drop a copy that a crash
-      // between sending and recording could still cause.
-      try {
-        await deps.mailer.sendMail({ from: deps.mailFrom, to: recipient, subject, text, messageId, headers: { 'X-Samverkan-Key': headerKey } });
-      } catch (error) {
-        const permanent = permanentSmtpFailure(error);
-        if (!permanent) throw error;
-        await deps.ledger.recordFailure({ key: input.key, recipient, unit: input.unit, code: permanent.code, response: permanent.response, subject });
-        // The key and the reply code only: no address, nothing of the case but its reference.
-        console.warn(`[samverkan] notification ${input.key} not delivered: the mail server refused it permanently (SMTP ${permanent.code}); recorded, not retried`);
-        return { messageId, recipient, duplicate: false, failed: { code: permanent.code } };
-      }
-      await deps.ledger.recordSent({ key: input.key, messageId, recipient, subject });
-      return { messageId, recipient, duplicate: false };
+      const outcome = await deliver({ key: input.key, recipient, subject, text, messageId, headerKey, unit: input.unit });
+      return { messageId, recipient, duplicate: false, ...outcome };
     },
 
     /**
@@ -131,22 +131,72 @@ export function createActivities(deps: ActivityDependencies) {
       return nextDigestMoment({ ...input, timeZone: deps.timeZone });
     },
 
-    /** Sends each manager one e-mail with the escalations queued since the last digest. */
-    async sendEscalationDigests(input: { periodKey: string }): Promise<{ digests: number; escalations: number }> {
+    /**
+     * Sends each manager one e-mail with the escalations queued since the last digest. Each
+     * manager's digest is its own delivery: one that is refused for good is recorded and the
+     * others go out; one that must be tried later does not hold back the rest either (the
+     * activity is retried for it alone: the sent ones are in the ledger).
+     */
+    async sendEscalationDigests(input: { periodKey: string }): Promise<{ digests: number; escalations: number; failed: number }> {
       let digests = 0;
       let escalations = 0;
+      let failed = 0;
+      let retryLater: unknown;
       for (const group of await deps.digests.collect(input.periodKey)) {
         if (await deps.ledger.alreadySent(group.digestKey)) continue;
+        if ((await deps.ledger.failureOf(group.digestKey)) !== undefined) continue;
         const { subject, text } = composeDigest(group.lines);
-        const messageId = messageIdFor(group.digestKey);
-        await deps.mailer.sendMail({ from: deps.mailFrom, to: group.recipient, subject, text, messageId, headers: { 'X-Samverkan-Key': group.digestKey } });
-        await deps.ledger.recordSent({ key: group.digestKey, messageId, recipient: group.recipient, subject });
-        digests += 1;
-        escalations += group.lines.length;
+        try {
+          const outcome = await deliver({ key: group.digestKey, recipient: group.recipient, subject, text, messageId: messageIdFor(group.digestKey), headerKey: group.digestKey });
+          if (outcome.duplicate) continue;
+          if (outcome.failed) failed += 1;
+          else digests += 1;
+          escalations += group.lines.length;
+        } catch (error) {
+          retryLater ??= error;
+        }
       }
-      return { digests, escalations };
+      if (retryLater) throw retryLater;
+      return { digests, escalations, failed };
     },
   };
+
+  /**
+   * One mail to the mail server, at least once and as few times as can be: claimed before SMTP
+   * and confirmed after, so that only a mail in flight when a worker stops can go out twice (with
+   * the same Message-ID, which lets mail servers and clients drop the copy). A permanent refusal
+   * (5xx) is recorded and returned; anything else throws, and the activity is retried with backoff.
+   */
+  async function deliver(mail: { key: string; recipient: string; subject: string; text: string; messageId: string; headerKey: string; unit?: string }): Promise<{ duplicate?: true; failed?: { code: number } }> {
+    const claim = await deps.ledger.claim(mail.key, claimLeaseMs);
+    if (!claim.taken) throw claimedElsewhere(mail.key);
+    // An attempt that finished between our first look and our claim.
+    if (await deps.ledger.alreadySent(mail.key)) {
+      await deps.ledger.release(mail.key);
+      return { duplicate: true };
+    }
+    if (claim.attempts > 1) {
+      // Only the key: it may have gone out once already, and goes out again with the same Message-ID.
+      console.warn(`[samverkan] notification ${mail.key} was claimed before and never confirmed (a worker stopped while sending it): sending it again, attempt ${claim.attempts}`);
+    }
+    try {
+      await deps.mailer.sendMail({ from: deps.mailFrom, to: mail.recipient, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'X-Samverkan-Key': mail.headerKey } });
+    } catch (error) {
+      const permanent = permanentSmtpFailure(error);
+      if (!permanent) {
+        await deps.ledger.release(mail.key);
+        throw error;
+      }
+      await deps.ledger.recordFailure({ key: mail.key, recipient: mail.recipient, ...(mail.unit ? { unit: mail.unit } : {}), code: permanent.code, response: permanent.response, subject: mail.subject });
+      // The key and the reply code only: no address, nothing of the case but its reference.
+      console.warn(`[samverkan] notification ${mail.key} not delivered: the mail server refused it permanently (SMTP ${permanent.code}); recorded, not retried`);
+      return { failed: { code: permanent.code } };
+    }
+    await deps.ledger.recordSent({ key: mail.key, messageId: mail.messageId, recipient: mail.recipient, subject: mail.subject });
+    return {};
+  }
+
+  return activities;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

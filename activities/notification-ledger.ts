@@ -16,10 +16,24 @@ export interface NotificationFailure {
   at: string;
 }
 
+/**
+ * A claim on sending a notification. `taken`: false while another attempt holds a live claim
+ * (it may be talking to the mail server right now). `attempts` above 1: an earlier attempt
+ * claimed it and never confirmed, so that mail may already have gone out once.
+ */
+export type NotificationClaim = { taken: false } | { taken: true; attempts: number };
+
 export interface NotificationLedger {
   /** True when the key was already sent; otherwise the caller may send it. */
   alreadySent(key: string): Promise<boolean>;
+  /** Claims the key for one attempt at the mail server, for `leaseMs`; taken again only after that. */
+  claim(key: string, leaseMs: number): Promise<NotificationClaim>;
+  /** Records the key as sent and ends its claim, in one statement. */
   recordSent(entry: { key: string; messageId: string; recipient: string; subject: string }): Promise<void>;
+  /** Ends a claim without sending (the mail server refused it, or it went into a digest). */
+  release(key: string): Promise<void>;
+  /** Claims not confirmed whose lease has run out: mails that were in flight when a worker stopped. */
+  abandonedClaims(): Promise<number>;
   /** The SMTP reply code of a recorded permanent failure of the key, if there is one. */
   failureOf(key: string): Promise<number | undefined>;
   recordFailure(entry: Omit<NotificationFailure, 'at'>): Promise<void>;
@@ -42,12 +56,31 @@ export function createPgNotificationLedger(pool: Pool): NotificationLedger {
       const result = await pool.query('SELECT 1 FROM notification_log WHERE key = $1', [key]);
       return (result.rowCount ?? 0) > 0;
     },
+    async claim(key, leaseMs) {
+      const result = await pool.query<{ attempts: number }>(
+        `INSERT INTO notification_claim (key, lease_until) VALUES ($1, now() + $2 * interval '1 millisecond')
+         ON CONFLICT (key) DO UPDATE SET attempts = notification_claim.attempts + 1, claimed_at = now(), lease_until = excluded.lease_until
+         WHERE notification_claim.lease_until < now()
+         RETURNING attempts`,
+        [key, leaseMs],
+      );
+      const row = result.rows[0];
+      return row ? { taken: true, attempts: row.attempts } : { taken: false };
+    },
     async recordSent({ key, messageId, recipient, subject }) {
       await pool.query(
-        `INSERT INTO notification_log (key, message_id, recipient, subject) VALUES ($1, $2, $3, $4)
+        `WITH released AS (DELETE FROM notification_claim WHERE key = $1)
+         INSERT INTO notification_log (key, message_id, recipient, subject) VALUES ($1, $2, $3, $4)
          ON CONFLICT (key) DO NOTHING`,
         [key, messageId, recipient, subject],
       );
+    },
+    async release(key) {
+      await pool.query('DELETE FROM notification_claim WHERE key = $1', [key]);
+    },
+    async abandonedClaims() {
+      const result = await pool.query<{ n: string }>('SELECT count(*) AS n FROM notification_claim WHERE lease_until < now()');
+      return Number(result.rows[0]!.n);
     },
     async failureOf(key) {
       const result = await pool.query<{ response_code: number }>('SELECT response_code FROM notification_failure WHERE key = $1', [key]);
@@ -55,7 +88,8 @@ export function createPgNotificationLedger(pool: Pool): NotificationLedger {
     },
     async recordFailure({ key, recipient, unit, code, response, subject }) {
       await pool.query(
-        `INSERT INTO notification_failure (key, recipient, unit, response_code, response, subject) VALUES ($1, $2, $3, $4, $5, $6)
+        `WITH released AS (DELETE FROM notification_claim WHERE key = $1)
+         INSERT INTO notification_failure (key, recipient, unit, response_code, response, subject) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (key) DO NOTHING`,
         [key, recipient, unit ?? null, code, sanitiseSmtpResponse(response), subject],
       );

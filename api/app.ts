@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Client } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import type { IdempotencyStore } from '../infra/idempotency-store';
 import type { OverdueHistory } from '../infra/overdue-history';
 import type { ReceiptLinks } from '../infra/receipt-link-store';
@@ -35,6 +35,7 @@ import { sendNotFoundPage, wantsPage } from '../web/error-pages';
 import { webApp } from '../web/app';
 import type { OidcSignInOptions } from '../web/oidc';
 import { createSessions } from '../web/session';
+import { boundTemporalCalls } from './temporal-calls';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,6 +54,8 @@ export interface AppDependencies {
   overdueHistory: OverdueHistory;
   /** The answers to requests sent with an Idempotency-Key (api/idempotency.ts). */
   idempotency: IdempotencyStore;
+  /** The Temporal connection, whose calls each request bounds (api/temporal-calls.ts). */
+  temporalConnection: Pick<Connection, 'withDeadline'>;
   /** External partners' receipt links: no login, so outside the authenticated routes. */
   receipts: { client: Client; links: ReceiptLinks };
   auth: Authenticator;
@@ -99,6 +102,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  boundTemporalCalls(app, deps.temporalConnection);
   // Security headers on every answer; nothing of a case is cached by a browser or a proxy.
   await app.register(helmet, {
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"], objectSrc: ["'none'"], baseUri: ["'none'"], upgradeInsecureRequests: deps.web.secureCookies ? [] : null } },
@@ -162,7 +166,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       try {
         request.caller = await deps.auth.authenticate(request.headers.authorization);
       } catch (error) {
-        throttle.failed(request.ip);
+        // Only a refused token counts: a database that is down while the caller is admitted must
+        // not lock everyone behind one address out for the window once it is back.
+        if (error instanceof ApiError && error.statusCode === 401) throttle.failed(request.ip);
         throw error;
       }
     });

@@ -42,6 +42,7 @@ export function apiDependencies({ client, pool, config, ruleStore, health }: Api
     rules: createRuleService({ client, store: ruleStore }),
     overdueHistory: createPgOverdueHistory(pool),
     idempotency: createPgIdempotencyStore(pool),
+    temporalConnection: client.connection,
     receipts: { client, links: createPgReceiptLinks(pool) },
     auth: createAuthenticator(config.auth, organisation),
     organisation,

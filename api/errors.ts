@@ -1,6 +1,7 @@
 // One error shape for every answer that is not a success, with Swedish messages:
 // { error: { code, message, fields? } }. Temporal failures are mapped by their typed code.
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -57,6 +58,19 @@ export function fromTemporal(error: unknown): ApiError | undefined {
   return undefined;
 }
 
+/** Temporal could not be reached or did not answer within the request's deadline (api/temporal-calls.ts). */
+export function isTemporalUnavailable(error: unknown): boolean {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+    if (isGrpcServiceError(cause) && (cause.code === grpcStatus.UNAVAILABLE || cause.code === grpcStatus.DEADLINE_EXCEEDED)) return true;
+  }
+  return false;
+}
+
+export function fromTemporalUnavailable(error: unknown): ApiError | undefined {
+  return isTemporalUnavailable(error) ? new ApiError(503, 'TJANST_OTILLGANGLIG', 'Ärendemotorn svarar inte just nu; försök igen om en stund') : undefined;
+}
+
 /** The database could not be reached or did not answer in time: 503, try again (ApiError), or undefined. */
 export function fromDatabase(error: unknown): ApiError | undefined {
   return isDatabaseUnavailable(error) ? new ApiError(503, 'TJANST_OTILLGANGLIG', 'Databasen svarar inte just nu; försök igen om en stund') : undefined;
@@ -73,9 +87,9 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
       error: { code: 'OGILTIG_UPPGIFT', message: `Ogiltiga uppgifter i ${where}: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields },
     });
   }
-  const apiError = error instanceof ApiError ? error : (fromTemporal(error) ?? fromDatabase(error));
+  const apiError = error instanceof ApiError ? error : (fromTemporal(error) ?? fromTemporalUnavailable(error) ?? fromDatabase(error));
   if (apiError) {
-    if (apiError.statusCode === 503) request.log.warn({ err: error }, 'database unavailable');
+    if (apiError.statusCode === 503) request.log.warn({ err: error }, 'dependency unavailable');
     return reply.code(apiError.statusCode).send({ error: { code: apiError.code, message: apiError.message, fields: apiError.fields } });
   }
   if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {

@@ -6,6 +6,7 @@ import { payloadDataConverter } from '../infra/payload-codec';
 import { ruleStoreFor } from '../infra/rule-store';
 import { temporalAddress, temporalConnectionOptions } from '../infra/temporal-connection';
 import { buildApp } from './app';
+import { apiGrpcInterceptors } from './temporal-calls';
 import { openDatabase } from '../infra/database';
 import { apiDependencies } from './dependencies';
 
@@ -14,7 +15,7 @@ if (config.auth.usesDevSecret && !config.auth.oidcIssuer) {
   throw new Error('Ange AUTH_OIDC_ISSUER (eller AUTH_JWT_SECRET) innan API:t körs fristående');
 }
 const dataConverter = payloadDataConverter(requirePayloadKeys(config, 'API:t'));
-const connection = await Connection.connect(temporalConnectionOptions(config.temporal, temporalAddress(config.temporal)));
+const connection = await Connection.connect({ ...temporalConnectionOptions(config.temporal, temporalAddress(config.temporal)), interceptors: apiGrpcInterceptors });
 const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
 const pool = await openDatabase(requireDatabaseUrl(config, 'API:t'));
 const app = await buildApp({ ...apiDependencies({ client, pool, config, ruleStore: ruleStoreFor(config, pool) }), logger: true });

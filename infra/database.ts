@@ -79,6 +79,15 @@ const migrations = [
      failed_at timestamptz NOT NULL DEFAULT now()
    )`,
   `CREATE INDEX IF NOT EXISTS notification_failure_by_time ON notification_failure (failed_at)`,
+  // A notification being sent: claimed before SMTP, removed when notification_log records it.
+  // A claim still here after its lease is a mail that was in flight when a worker stopped: the
+  // retry sends it again (same Message-ID) and counts the attempt.
+  `CREATE TABLE IF NOT EXISTS notification_claim (
+     key text PRIMARY KEY,
+     attempts integer NOT NULL DEFAULT 1,
+     claimed_at timestamptz NOT NULL DEFAULT now(),
+     lease_until timestamptz NOT NULL
+   )`,
 ];
 
 /** Creates the database named in the URL when it does not exist yet. */

@@ -16,7 +16,7 @@ export interface CaughtMail {
   receivedAt: string;
 }
 
-/** A recipient the catcher refuses at RCPT TO: with this SMTP reply code, the first `times` attempts (default: always). */
+/** A recipient (or `*`, any) the catcher refuses at RCPT TO: with this SMTP reply code, the first `times` attempts (default: always). */
 export interface RecipientRefusal {
   code: number;
   times?: number;
@@ -52,7 +52,8 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     logger: false,
     onRcptTo(address, _session, callback) {
       const target = address.address.toLowerCase();
-      const refusal = options.refuseRecipients?.[target];
+      // `*`: every recipient (a mail server that answers "try later" to all).
+      const refusal = options.refuseRecipients?.[target] ?? options.refuseRecipients?.['*'];
       const attempts = refused.filter((r) => r.address === target).length;
       if (!refusal || (refusal.times !== undefined && attempts >= refusal.times)) return callback();
       refused.push({ address: target, code: refusal.code });

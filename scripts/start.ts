@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { apiGrpcInterceptors } from '../api/temporal-calls';
 import { buildApp } from '../api/app';
 import { apiDependencies } from '../api/dependencies';
 import { smtpProbe, workerProbe } from '../api/health';
@@ -124,7 +125,7 @@ async function main() {
     await workerDone;
   });
 
-  const connection = await Connection.connect(connectionOptions);
+  const connection = await Connection.connect({ ...connectionOptions, interceptors: apiGrpcInterceptors });
   stops.unshift(() => connection.close());
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   await ensureEscalationDigests(client, config.temporal.taskQueue, config.digestAt);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { Client, Connection } from '@temporalio/client';
 import { smtpProbe } from '../api/health';
+import { apiGrpcInterceptors } from '../api/temporal-calls';
 import { startMailCatcher, type MailCatcher } from '../infra/mail-catcher';
 import { startTcpProxy as startProxy, type TcpProxy as Proxy } from '../infra/tcp-proxy';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
@@ -37,7 +38,8 @@ beforeAll(async () => {
     apiClient: async (env) => {
       const [host, port] = env.address.split(':');
       temporalProxy = await startProxy({ host: host!, port: Number(port) });
-      temporalConnection = await Connection.connect({ address: `127.0.0.1:${temporalProxy.port}`, connectTimeout: 2_000 });
+      // With the API's own gRPC retries, as npm start connects.
+      temporalConnection = await Connection.connect({ address: `127.0.0.1:${temporalProxy.port}`, connectTimeout: 2_000, interceptors: apiGrpcInterceptors });
       return new Client({ connection: temporalConnection, namespace: env.namespace ?? 'default', dataConverter: testDataConverter });
     },
   });
@@ -107,6 +109,8 @@ test('the database cut: idle connections break without a crash, 503 fast, and al
     expect(answer).toMatchObject({ status: 503, body: { error: { code: 'TJANST_OTILLGANGLIG', message: 'Databasen svarar inte just nu; försök igen om en stund', fields: [] } } });
     expect(answer.ms).toBeLessThan(4_000);
   }
+  // More requests than the failed-sign-in throttle allows (20): a database that is down is no failed sign-in.
+  for (let i = 0; i < 21; i++) expect((await timed('/regelverk', await asSamordnare())).status).toBe(503);
   // A page needing the database (the sign-in page lists the organisation's demo users): the same, as a page.
   const page = await timed('/logga-in', { accept: 'text/html' });
   expect(page.status).toBe(503);
@@ -140,7 +144,9 @@ test('a silent database (connections accepted, no answer): /health within 2 s, r
   expect((await timed(unknownLink)).status).toBe(410);
 });
 
-test('Temporal unreachable: /health answers 503 naming it within 2 s, and ok once it is back', async () => {
+test('Temporal unreachable: /health answers 503 naming it within 2 s, requests 503 within seconds, and all is ok once it is back', async () => {
+  const mottagning = { authorization: `Bearer ${await harness.token({ role: 'handlaggare', unit: 'mottagning' })}`, 'content-type': 'application/json' };
+  const caseRef = `H-${Date.now().toString(36)}`;
   await temporalProxy.cut();
   for (let i = 0; i < 2; i++) {
     const health = await timed('/health');
@@ -150,8 +156,29 @@ test('Temporal unreachable: /health answers 503 naming it within 2 s, and ok onc
     expect(health.body.temporal).not.toBe('ok');
   }
   expect(await timed('/health/live')).toMatchObject({ status: 200 });
+  // Opening a case and reading one: a Swedish 503 within a few seconds, nothing half done.
+  const unavailable = { status: 503, body: { error: { code: 'TJANST_OTILLGANGLIG', message: 'Ärendemotorn svarar inte just nu; försök igen om en stund', fields: [] } } };
+  let started = Date.now();
+  const opened = await harness.app.inject({ method: 'POST', url: '/cases', headers: mottagning, payload: { caseRef, kind: 'barn', flags: { vald: 'nej', barnIHushallet: false, hedersrelaterat: false, skyddadeUppgifter: false } } });
+  expect({ status: opened.statusCode, body: opened.json() }).toMatchObject(unavailable);
+  expect(Date.now() - started).toBeLessThan(4_000);
+  expect(await timed('/tasks', mottagning)).toMatchObject(unavailable);
+
+  // Silent (connections accepted, nothing forwarded): the request's deadline answers.
+  await temporalProxy.restore();
+  await temporalProxy.silence();
+  started = Date.now();
+  const silent = await timed(`/cases/${caseRef}`, mottagning);
+  expect(silent).toMatchObject(unavailable);
+  expect(Date.now() - started).toBeLessThan(10_000);
+
+  await temporalProxy.cut();
   await temporalProxy.restore();
   await waitFor(async () => (await timed('/health')).status === 200, 20_000);
+  // Nothing was opened meanwhile; now it opens.
+  expect((await timed(`/cases/${caseRef}`, mottagning)).status).toBe(404);
+  const again = await harness.app.inject({ method: 'POST', url: '/cases', headers: mottagning, payload: { caseRef, kind: 'barn', flags: { vald: 'nej', barnIHushallet: false, hedersrelaterat: false, skyddadeUppgifter: false } } });
+  expect(again.statusCode).toBe(201);
 });
 
 test('the mail server down: /health answers 503 naming it (readiness stays 200), and ok once it is back', async () => {

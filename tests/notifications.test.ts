@@ -107,10 +107,10 @@ test("a digested escalation waits for the manager's digest, which a retry sends 
 
   const periodKey = `sammanfattning/${randomUUID()}`;
   const sent = await activities.sendEscalationDigests({ periodKey });
-  expect(sent).toStrictEqual({ digests: 2, escalations: 3 });
+  expect(sent).toStrictEqual({ digests: 2, escalations: 3, failed: 0 });
   const again = await activities.sendEscalationDigests({ periodKey });
   // a retried digest sends nothing twice
-  expect(again).toStrictEqual({ digests: 0, escalations: 0 });
+  expect(again).toStrictEqual({ digests: 0, escalations: 0, failed: 0 });
 
   const toChef = await mail.waitFor((m) => m.headers['x-samverkan-key'] === `${periodKey}/chef.bou@exempel.se`);
   expect(toChef.to).toStrictEqual(['chef.bou@exempel.se']);
@@ -121,4 +121,47 @@ test("a digested escalation waits for the manager's digest, which a retry sends 
   expect(toChef.text).not.toContain('Barnavårdsutredning');
   const toSektor = await mail.waitFor((m) => m.headers['x-samverkan-key'] === `${periodKey}/sektorchef.ifo@exempel.se`);
   expect(toSektor.subject).toBe('Sammanfattning: 1 försenad uppgift att följa upp');
+});
+
+test('a notification claimed by an attempt still at the mail server is not sent twice at once; one a stopped worker left is sent again, once', async () => {
+  const input = notice();
+  // Another attempt holds the claim (it is talking to the mail server): this one is retried later.
+  await pool.query(`INSERT INTO notification_claim (key, lease_until) VALUES ($1, now() + interval '1 minute')`, [input.key]);
+  await expect(activities.sendNotification(input)).rejects.toMatchObject({ type: 'UTSKICK_PAGAR' });
+  // The worker holding it stopped: its lease runs out and the retry sends it, with the stable Message-ID.
+  await pool.query(`UPDATE notification_claim SET lease_until = now() - interval '1 second' WHERE key = $1`, [input.key]);
+  const sent = await activities.sendNotification(input);
+  expect(sent.duplicate).toBe(false);
+  await mail.waitFor((m) => m.messageId === sent.messageId);
+  expect((await activities.sendNotification(input)).duplicate).toBe(true);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(mail.messages().filter((m) => m.messageId === sent.messageId)).toHaveLength(1);
+  // Confirmed: the claim is gone and the log has it.
+  expect((await pool.query('SELECT 1 FROM notification_claim WHERE key = $1', [input.key])).rowCount).toBe(0);
+  expect((await pool.query('SELECT 1 FROM notification_log WHERE key = $1', [input.key])).rowCount).toBe(1);
+});
+
+test("each manager's digest is delivered on its own: a 550 is recorded, a 452 is retried alone, the others go out", async () => {
+  const bouncing = await startMailCatcher({ refuseRecipients: { 'chef.bou@exempel.se': { code: 550 }, 'chef.rvt@exempel.se': { code: 452, times: 1 } } });
+  try {
+    const own = createActivities(
+      buildActivityDependencies({ pool, smtpUrl: bouncing.smtpUrl, organisation: async () => defaultOrganisation, mailFrom: 'noreply@samverkan.test', publicUrl: 'https://samverkan.exempel.se/', receiptSecret: testReceiptSecret }),
+    );
+    await pool.query('DELETE FROM escalation_digest_item WHERE digest_key IS NULL');
+    for (const unit of ['bou', 'rvt', 'mottagning']) await own.sendNotification(notice({ digest: true, unit }));
+    const periodKey = `sammanfattning/${randomUUID()}`;
+    // The rvt's chef answers "try later": the activity fails for that one digest only.
+    await expect(own.sendEscalationDigests({ periodKey })).rejects.toMatchObject({ responseCode: 452 });
+    const delivered = () => bouncing.messages().map((m) => m.to[0]).sort();
+    expect(delivered()).toStrictEqual(['chef.mottagning@exempel.se']);
+    const failures = await pool.query('SELECT key, response_code FROM notification_failure WHERE key LIKE $1', [`${periodKey}/%`]);
+    expect(failures.rows).toStrictEqual([{ key: `${periodKey}/chef.bou@exempel.se`, response_code: 550 }]);
+    // The retry sends the rvt's alone: nothing twice, the bounced one not again.
+    expect(await own.sendEscalationDigests({ periodKey })).toStrictEqual({ digests: 1, escalations: 1, failed: 0 });
+    await bouncing.waitFor((m) => m.to[0] === 'chef.rvt@exempel.se');
+    expect(delivered()).toStrictEqual(['chef.mottagning@exempel.se', 'chef.rvt@exempel.se']);
+    expect(bouncing.refused().filter((r) => r.address === 'chef.bou@exempel.se')).toHaveLength(1);
+  } finally {
+    await bouncing.close();
+  }
 });

@@ -1,7 +1,7 @@
 // What a browser is shown when something is refused or goes wrong: a page in Swedish, never
 // the API's JSON. An expired session leads back to the sign-in page.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, fromDatabase, fromTemporal } from '../api/errors';
+import { ApiError, fromDatabase, fromTemporal, fromTemporalUnavailable } from '../api/errors';
 import { Layout } from './layout';
 import { sendPage } from './render';
 
@@ -32,7 +32,7 @@ export function webErrorHandler(error: FastifyError, request: FastifyRequest, re
   if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
     return sendErrorPage(reply, 403, 'Formuläret har gått ut', 'Sidan var för gammal för att skickas. Gå tillbaka, ladda om sidan och försök igen; ingenting har ändrats.');
   }
-  const apiError = error instanceof ApiError ? error : (fromTemporal(error) ?? fromDatabase(error));
+  const apiError = error instanceof ApiError ? error : (fromTemporal(error) ?? fromTemporalUnavailable(error) ?? fromDatabase(error));
   if (apiError?.statusCode === 401) return reply.redirect(`/logga-in?till=${encodeURIComponent(request.url)}`, 303);
   if (apiError?.statusCode === 404) return sendErrorPage(reply, 404, 'Ärendet finns inte', apiError.message);
   if (apiError?.statusCode === 403) return sendErrorPage(reply, 403, 'Du saknar behörighet', apiError.message);

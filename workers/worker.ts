@@ -8,6 +8,9 @@ export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).p
 /** Where `npm run build:workflows` writes the production bundle. */
 export const prebuiltBundlePath = new URL('../dist/workflow-bundle.js', import.meta.url).pathname;
 
+/** Activities one worker runs at once (the SDK's default is 100). */
+export const maxConcurrentActivities = 20;
+
 export interface CaseWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -30,5 +33,8 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     // On SIGINT/SIGTERM running activities (a mail being sent, a deadline being planned) get this
     // long to finish; then they are cancelled and retried at the next start (they are idempotent).
     shutdownGraceTime: '10s',
+    // Also the most notifications that can be in flight at the mail server when this worker is
+    // killed, and so the most that can go out twice after it (activities/index.ts, deliver).
+    maxConcurrentActivityTaskExecutions: maxConcurrentActivities,
   });
 }

@@ -1,7 +1,7 @@
 // The clock every workflow shares: plans a deadline's moments (an activity), then announces,
 // reminds and escalates at those moments until the deadline is done or moved. Used by the
 // case and by its handovers, meetings and disputes alike.
-import { condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NotificationInput } from '../activities/notification-message';
 import type { Deadline } from '../domain/case';
@@ -133,10 +133,20 @@ export interface TrackerContext {
   extras?: (deadline: Deadline, alert: Deadline['alerts'][number]) => Partial<NotificationInput>;
 }
 
+/**
+ * Since 2026-12 each alert of a deadline is sent as its own unit of work, without waiting for the
+ * one before: a unit mailbox that keeps answering "try later" (4xx, retried with backoff) no
+ * longer holds back its enhetschef's or the sektorchef's escalation. Histories recorded before
+ * replay the old path, one alert after the other.
+ */
+export const alertsInParallelPatch = 'alerts-sent-independently';
+
 export class DeadlineTracker {
   /** Notifications being sent right now: a run does not end in the middle of one. */
   sending = 0;
   private readonly running = new Set<string>();
+  /** Alerts whose notification is being sent (alert keys, unique within the workflow). */
+  private readonly inFlight = new Set<string>();
 
   constructor(private readonly context: TrackerContext) {}
 
@@ -171,6 +181,13 @@ export class DeadlineTracker {
     return this.context.digest && alert.kind === 'eskalering' && alert.to !== 'enhet' && !deadline.urgent;
   }
 
+  private escalate(deadline: Deadline, alert: Deadline['alerts'][number]): void {
+    if (alert.index + 1 < deadline.escalationLevel) return;
+    deadline.escalationLevel = alert.index + 1;
+    deadline.escalatedTo = alert.to;
+    this.context.onEscalated();
+  }
+
   /** Sends a deadline's planned notifications at their moments until it is done or moved. */
   private async track(deadline: Deadline): Promise<void> {
     this.running.add(deadline.id);
@@ -178,7 +195,10 @@ export class DeadlineTracker {
       while (deadline.status === 'open') {
         const revision = deadline.revision;
         const changed = () => deadline.status !== 'open' || deadline.revision !== revision;
-        const alert = deadline.alerts.find((a) => !deadline.sent.includes(alertKey(deadline, a)));
+        const alert = deadline.alerts.find((a) => {
+          const key = alertKey(deadline, a);
+          return !deadline.sent.includes(key) && !this.inFlight.has(key);
+        });
         if (!alert) {
           await condition(changed);
           continue;
@@ -186,8 +206,7 @@ export class DeadlineTracker {
         const wait = Date.parse(alert.at) - Date.now();
         if (wait > 0 && (await condition(changed, wait))) continue;
         const key = alertKey(deadline, alert);
-        this.sending += 1;
-        await sendNotification({
+        const notification: NotificationInput = {
           key: `${workflowInfo().workflowId}/${key}`,
           kind: alert.kind,
           to: alert.to,
@@ -199,15 +218,25 @@ export class DeadlineTracker {
           ...(deadline.managerUnit ? { managerUnit: deadline.managerUnit } : {}),
           ...(this.toDigest(deadline, alert) ? { digest: true } : {}),
           ...this.context.extras?.(deadline, alert),
-        }).finally(() => {
+        };
+        this.sending += 1;
+        if (patched(alertsInParallelPatch)) {
+          // The deadline is escalated at its moment, whether or not the mail is through yet.
+          if (alert.kind === 'eskalering') this.escalate(deadline, alert);
+          this.inFlight.add(key);
+          void sendNotification(notification)
+            .then(() => void deadline.sent.push(key))
+            .finally(() => {
+              this.inFlight.delete(key);
+              this.sending -= 1;
+            });
+          continue;
+        }
+        await sendNotification(notification).finally(() => {
           this.sending -= 1;
         });
         deadline.sent.push(key);
-        if (alert.kind === 'eskalering' && deadline.revision === revision) {
-          deadline.escalationLevel = Math.max(deadline.escalationLevel, alert.index + 1);
-          deadline.escalatedTo = alert.to;
-          this.context.onEscalated();
-        }
+        if (alert.kind === 'eskalering' && deadline.revision === revision) this.escalate(deadline, alert);
       }
     } finally {
       this.running.delete(deadline.id);

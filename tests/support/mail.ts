@@ -26,3 +26,18 @@ export function sentBy(mails: CaughtMail[], workflowId: string): string[] {
 }
 
 export const isFrom = (workflowId: string, suffix: string) => (mail: CaughtMail) => hasKey(mail, `${workflowId}/${suffix}`);
+
+/**
+ * Keys (or addresses) in arrival order, except that the members of each `simultaneous` group
+ * (alerts due at the same moment, such as the unit's and its enhetschef's escalation at the
+ * deadline) stand in the group's order: each is sent on its own, so they arrive in either order.
+ */
+export function withSimultaneous(keys: string[], ...simultaneous: string[][]): string[] {
+  const out = [...keys];
+  for (const group of simultaneous) {
+    const positions = out.flatMap((key, i) => (group.includes(key) ? [i] : []));
+    const members = positions.map((i) => out[i]!).sort((a, b) => group.indexOf(a) - group.indexOf(b));
+    positions.forEach((position, n) => (out[position] = members[n]!));
+  }
+  return out;
+}
