@@ -55,15 +55,35 @@ export function permanentSmtpFailure(error: unknown): { code: number; response: 
 }
 
 /**
- * How long an attempt at the mail server holds its claim on a notification: longer than the
- * activity's own timeout (30 s) and the mailer's (workers/dependencies.ts), so that two attempts
- * never talk to the mail server about the same notification at once.
+ * How long one attempt may talk to the mail server before it gives up (and is retried): within
+ * the activity's 30 s, so that Temporal never starts a second attempt while this one still runs.
  */
-export const claimLeaseMs = 45_000;
+export const sendTimeoutMs = 25_000;
+
+/**
+ * How long an attempt holds its claim on a notification: past its own end (sendTimeoutMs), so
+ * that two attempts never talk to the mail server about the same notification at once; shorter
+ * than the activity's timeout (30 s), after which Temporal retries an attempt whose worker died,
+ * so that the retry finds the claim lapsed and sends at once.
+ */
+export const claimLeaseMs = 28_000;
 
 /** Another attempt holds the claim: this one is retried with backoff, after the claim's lease. */
 function claimedElsewhere(key: string): ApplicationFailure {
   return ApplicationFailure.retryable(`Utskicket ${key} skickas redan av ett annat försök`, 'UTSKICK_PAGAR');
+}
+
+/** The promise's outcome, or a (transient) error once `ms` have passed. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the mail server did not finish within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function messageIdFor(key: string): string {
@@ -180,7 +200,10 @@ export function createActivities(deps: ActivityDependencies) {
       console.warn(`[samverkan] notification ${mail.key} was claimed before and never confirmed (a worker stopped while sending it): sending it again, attempt ${claim.attempts}`);
     }
     try {
-      await deps.mailer.sendMail({ from: deps.mailFrom, to: mail.recipient, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'X-Samverkan-Key': mail.headerKey } });
+      await withTimeout(
+        deps.mailer.sendMail({ from: deps.mailFrom, to: mail.recipient, subject: mail.subject, text: mail.text, messageId: mail.messageId, headers: { 'X-Samverkan-Key': mail.headerKey } }),
+        sendTimeoutMs,
+      );
     } catch (error) {
       const permanent = permanentSmtpFailure(error);
       if (!permanent) {

@@ -96,10 +96,22 @@ async function freshDatabase(name: string): Promise<{ url?: string | undefined; 
   };
 }
 
+/** The drill's SMTP server as the drills read it: every mail it took, across restarts. */
+interface DrillMail {
+  smtpUrl: string;
+  messages(): CaughtMail[];
+}
+
 interface Stack {
-  mail: MailCatcher;
+  mail: DrillMail;
+  /** Stops the SMTP server (the port refuses connections), keeping what it took. */
+  mailDown(): Promise<void>;
+  /** Starts it again on the same port. */
+  mailUp(): Promise<void>;
   ports: { api: number; temporal: number; ui: number };
   dataDir: string;
+  /** The drill's own database on the PostgreSQL server (none with the embedded one). */
+  databaseUrl?: string;
   /** The process ids in the app's process group whose command line contains `match`. */
   processes(match: string): number[];
   start(): Promise<void>;
@@ -129,7 +141,11 @@ async function startStack(name: string, options: { refuseRecipients?: Record<str
     direct.port = String(proxy.port);
     database.url = direct.toString();
   }
-  const mail = await startMailCatcher(options.refuseRecipients ? { refuseRecipients: options.refuseRecipients } : {});
+  const catcherOptions = options.refuseRecipients ? { refuseRecipients: options.refuseRecipients } : {};
+  let catcher: MailCatcher | undefined = await startMailCatcher(catcherOptions);
+  const smtpPort = catcher.smtpPort;
+  const earlier: CaughtMail[] = [];
+  const mail: DrillMail = { smtpUrl: catcher.smtpUrl, messages: () => [...earlier, ...(catcher?.messages() ?? [])] };
   const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), smtp: await freePort(), mailHttp: await freePort() };
   const env = {
     PORT: String(ports.api),
@@ -148,7 +164,19 @@ async function startStack(name: string, options: { refuseRecipients?: Record<str
   if (proxy) closing.push(() => proxy.close());
   return {
     ...(proxy ? { databaseProxy: proxy } : {}),
+    ...(database.url && !proxy ? { databaseUrl: database.url } : {}),
     alive: () => app !== undefined && app.exitCode === null && app.signalCode === null,
+    async mailDown() {
+      if (!catcher) return;
+      const closing = catcher;
+      // What it accepts while closing counts too.
+      await closing.close();
+      earlier.push(...closing.messages());
+      catcher = undefined;
+    },
+    async mailUp() {
+      catcher ??= await startMailCatcher({ ...catcherOptions, smtpPort });
+    },
     onClose: (step) => closing.push(step),
     mail,
     ports,
@@ -204,7 +232,7 @@ async function startStack(name: string, options: { refuseRecipients?: Record<str
         if (child.exitCode !== 0 && child.exitCode !== null) console.error(appOutput(child).slice(-2_000));
       }
       for (const step of closing) await step().catch(() => {});
-      await mail.close();
+      await catcher?.close();
       await database.drop().catch(() => {});
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -250,6 +278,63 @@ async function until(done: () => boolean | Promise<boolean>, timeoutMs: number):
   return done();
 }
 
+/** Notifications claimed before SMTP and not confirmed (notification_claim), on the drill's own database. */
+async function claimsLeft(stack: Stack): Promise<number | undefined> {
+  if (!stack.databaseUrl) return undefined;
+  const client = new pg.Client({ connectionString: stack.databaseUrl, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    const result = await client.query<{ n: string }>('SELECT count(*) AS n FROM notification_claim');
+    return Number(result.rows[0]!.n);
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Opens the cases again that the client saw fail, as a client would, with the same refs (idempotent by ref). */
+async function retryOpenings(open: (ref: string) => Promise<{ status: number }>, failed: string[], notes: string[]): Promise<void> {
+  for (const ref of failed) {
+    let status = 0;
+    for (let attempt = 0; attempt < 20 && status !== 201 && status !== 200; attempt++) {
+      status = (await open(ref).catch(() => ({ status: 0 }))).status;
+      if (status !== 201 && status !== 200) await sleep(500);
+    }
+    if (status !== 201 && status !== 200) notes.push(`${ref}: retry answered ${status}`);
+  }
+}
+
+/** The cases that are there, each opened once (GET /cases/:ref); the others are noted. */
+async function countCases(stack: Stack, refs: string[], who: Who, notes: string[]): Promise<number> {
+  let found = 0;
+  for (const ref of refs) {
+    const view = await stack.api('GET', `/cases/${ref}`, who).catch(() => undefined);
+    const openings = (view?.body.events ?? []).filter((e: { type: string }) => e.type === 'oppnat').length;
+    if (view?.status === 200 && openings === 1) found++;
+    else notes.push(`${ref}: GET ${view?.status ?? '–'}, ${openings} openings`);
+  }
+  return found;
+}
+
+/** The samordnare's rules for a drill: a handover is due `seconds` after it is sent, escalated at once to the unit and its enhetschef, no digest. */
+async function shortHandoverRules(stack: Stack, seconds: number, reason: string): Promise<void> {
+  const samordnare: Who = { unit: 'ifo', role: 'samordnare' };
+  const current = await stack.api('GET', '/regelverk', samordnare);
+  const { version: _version, ...rules } = current.body.rules;
+  rules.handovers.acknowledge = {
+    duration: `PT${seconds}S`,
+    counting: 'kalenderdagar',
+    escalation: [
+      { to: 'enhet', after: 'PT0S' },
+      { to: 'enhetschef', after: 'PT0S' },
+    ],
+  };
+  rules.escalationDigest = false;
+  const applied = await stack.api('POST', '/regelverk', samordnare, { organisation: current.body.organisation, rules, skal: reason });
+  if (applied.status !== 201) throw new Error(`rules refused: ${applied.status} ${JSON.stringify(applied.body)}`);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /** 1. The whole `npm start` tree SIGKILLed in the middle of N concurrent case openings, restarted on the same data. */
@@ -285,6 +370,8 @@ async function appKilled(short: boolean, log: (line: string) => void): Promise<D
       }),
     );
     await killing;
+    // The notifications claimed and never confirmed: the mails in flight at the kill, which may go out twice.
+    const inFlight = await claimsLeft(stack);
     // Nothing of the killed tree survives: neither the API nor the Temporal dev server listens.
     for (const [what, port] of [['the API', stack.ports.api], ['the Temporal dev server', stack.ports.temporal]] as const) {
       if (await listening(port)) notes.push(`${what} still listens on ${port} after the SIGKILL`);
@@ -310,11 +397,13 @@ async function appKilled(short: boolean, log: (line: string) => void): Promise<D
     }
     const expected = refs.map((ref) => messageIdFor(`arende-${ref}/d1.r0.ny_uppgift0`));
     const ids = () => new Set(stack.mail.messages().map((m) => m.messageId));
-    await until(() => expected.every((id) => ids().has(id)), short ? 30_000 : 120_000);
+    // A mail in flight at the kill is retried once its attempt times out (30 s) and its claim has lapsed.
+    await until(() => expected.every((id) => ids().has(id)), short ? 90_000 : 120_000);
     await sleep(2_000); // a late duplicate, if any, has time to arrive
     const mail = countMail(stack.mail.messages(), expected);
     // At-least-once: only a mail in flight at the kill may go out twice; at most one per concurrent opening.
     const ok = found === n && mail.lost === 0 && mail.duplicated <= concurrency && notes.length === 0;
+    if (inFlight !== undefined) notes.push(`${inFlight} notification(s) in flight at the kill (claimed before SMTP, not confirmed)`);
     if (mail.duplicated > 0) notes.push(`${mail.duplicated} duplicate(s), allowed up to ${concurrency} (in flight at the kill)`);
     return { drill: 'app-killed', casesExpected: n, casesFound: found, mailExpected: n, mailDelivered: mail.delivered, mailDuplicated: mail.duplicated, mailLost: mail.lost, recoveryMs, recoveryLabel: 'kill → healthy', ok, notes };
   } finally {
@@ -389,20 +478,7 @@ async function smtp550(_short: boolean, log: (line: string) => void): Promise<Dr
   const notes: string[] = [];
   try {
     await stack.start();
-    const samordnare: Who = { unit: 'ifo', role: 'samordnare' };
-    const current = await stack.api('GET', '/regelverk', samordnare);
-    const { version: _version, ...rules } = current.body.rules;
-    rules.handovers.acknowledge = {
-      duration: 'PT10S',
-      counting: 'kalenderdagar',
-      escalation: [
-        { to: 'enhet', after: 'PT0S' },
-        { to: 'enhetschef', after: 'PT0S' },
-      ],
-    };
-    rules.escalationDigest = false;
-    const applied = await stack.api('POST', '/regelverk', samordnare, { organisation: current.body.organisation, rules, skal: 'Korta frister för övningen med studsande e-post' });
-    if (applied.status !== 201) throw new Error(`rules refused: ${applied.status} ${JSON.stringify(applied.body)}`);
+    await shortHandoverRules(stack, 10, 'Korta frister för övningen med studsande e-post');
     const ref = `DS-${randomUUID().slice(0, 8)}`;
     const mottagning: Who = { unit: 'mottagning' };
     const opened = await stack.api('POST', '/cases', mottagning, { caseRef: ref, kind: 'barn', flags });
@@ -510,21 +586,8 @@ async function temporalKilled(short: boolean, log: (line: string) => void): Prom
     const recoveryMs = Date.now() - killedAt;
     notes.push(`restart → healthy ${((Date.now() - restartedAt) / 1000).toFixed(1)} s`);
     if (!back) notes.push('/health did not say ok again within 60 s of the restart');
-    for (const ref of failed) {
-      let status = 0;
-      for (let attempt = 0; attempt < 20 && status !== 201 && status !== 200; attempt++) {
-        status = (await open(ref)).status;
-        if (status !== 201 && status !== 200) await sleep(500);
-      }
-      if (status !== 201 && status !== 200) notes.push(`${ref}: retry answered ${status}`);
-    }
-    let found = 0;
-    for (const ref of refs) {
-      const view = await stack.api('GET', `/cases/${ref}`, mottagning).catch(() => undefined);
-      const openings = (view?.body.events ?? []).filter((e: { type: string }) => e.type === 'oppnat').length;
-      if (view?.status === 200 && openings === 1) found++;
-      else notes.push(`${ref}: GET ${view?.status ?? '–'}, ${openings} openings`);
-    }
+    await retryOpenings(open, failed, notes);
+    const found = await countCases(stack, refs, mottagning, notes);
     const expected = refs.map((ref) => messageIdFor(`arende-${ref}/d1.r0.ny_uppgift0`));
     const ids = () => new Set(stack.mail.messages().map((m) => m.messageId));
     await until(() => expected.every((id) => ids().has(id)), 60_000);
@@ -537,12 +600,17 @@ async function temporalKilled(short: boolean, log: (line: string) => void): Prom
   }
 }
 
-/** 5. The connection to PostgreSQL cut at a TCP proxy (every connection closed, new ones refused) for a while, then restored. */
-async function postgresCut(short: boolean, log: (line: string) => void): Promise<DrillResult> {
+/**
+ * 5. PostgreSQL at a TCP proxy for a while, then restored: `cut` (every connection closed, new
+ * ones refused) or `silent` (connections accepted, nothing passing either way, as when packets
+ * are dropped).
+ */
+async function postgresFault(mode: 'cut' | 'silent', short: boolean, log: (line: string) => void): Promise<DrillResult> {
+  const name = `postgres-${mode}`;
   const before = short ? 4 : 20;
   const during = short ? 4 : 20;
   const outageMs = short ? 4_000 : 30_000;
-  const stack = await startStack('postgres-cut', { databaseProxy: true });
+  const stack = await startStack(name, { databaseProxy: true });
   const notes: string[] = [];
   try {
     await stack.start();
@@ -558,15 +626,15 @@ async function postgresCut(short: boolean, log: (line: string) => void): Promise
     await sleep(1_000);
     // The pool holds idle connections now: the cut breaks them under it.
     const cutAt = Date.now();
-    await proxy.cut();
-    log(`postgres-cut: PostgreSQL cut at the proxy for ${outageMs / 1000} s`);
+    await (mode === 'cut' ? proxy.cut() : proxy.silence());
+    log(`${name}: PostgreSQL ${mode === 'cut' ? 'cut' : 'silenced'} at the proxy for ${outageMs / 1000} s`);
     const asked = Date.now();
     const health = await fetch(`http://127.0.0.1:${stack.ports.api}/health`, { signal: AbortSignal.timeout(5_000) }).then(
       async (r) => `${r.status} ${JSON.stringify(((await r.json()) as { fel?: string[] }).fel ?? [])}`,
       () => 'no answer',
     );
     const healthMs = Date.now() - asked;
-    notes.push(`GET /health while cut: ${health} in ${healthMs} ms`);
+    notes.push(`GET /health while ${mode}: ${health} in ${healthMs} ms`);
     const failed: string[] = [];
     const statuses = new Set<number>();
     let slowest = 0;
@@ -579,30 +647,19 @@ async function postgresCut(short: boolean, log: (line: string) => void): Promise
         if (answer.status !== 201) failed.push(ref);
       }),
     );
-    notes.push(`${failed.length} of ${during} openings failed while cut (answers ${[...statuses].join(', ')}; slowest ${slowest} ms)`);
+    notes.push(`${failed.length} of ${during} openings failed while ${mode} (answers ${[...statuses].join(', ')}; slowest ${slowest} ms)`);
     await sleep(Math.max(0, outageMs - (Date.now() - cutAt)));
     const survived = stack.alive();
-    if (!survived) notes.push('the app process stopped during the cut');
+    if (!survived) notes.push(`the app process stopped while ${mode}`);
+    // A silenced connection stays open through the proxy: a restored network breaks it, as here.
+    if (mode === 'silent') await proxy.cut();
     await proxy.restore();
     const restoredAt = Date.now();
     const back = await until(() => stack.healthy(), 30_000);
     const recoveryMs = Date.now() - restoredAt;
     if (!back) notes.push('/health did not say ok within 30 s of the restore');
-    for (const ref of failed) {
-      let status = 0;
-      for (let attempt = 0; attempt < 20 && status !== 201 && status !== 200; attempt++) {
-        status = (await open(ref)).status;
-        if (status !== 201 && status !== 200) await sleep(500);
-      }
-      if (status !== 201 && status !== 200) notes.push(`${ref}: retry answered ${status}`);
-    }
-    let found = 0;
-    for (const ref of refs) {
-      const view = await stack.api('GET', `/cases/${ref}`, mottagning).catch(() => undefined);
-      const openings = (view?.body.events ?? []).filter((e: { type: string }) => e.type === 'oppnat').length;
-      if (view?.status === 200 && openings === 1) found++;
-      else notes.push(`${ref}: GET ${view?.status ?? '–'}, ${openings} openings`);
-    }
+    await retryOpenings(open, failed, notes);
+    const found = await countCases(stack, refs, mottagning, notes);
     const expected = refs.map((ref) => messageIdFor(`arende-${ref}/d1.r0.ny_uppgift0`));
     const ids = () => new Set(stack.mail.messages().map((m) => m.messageId));
     await until(() => expected.every((id) => ids().has(id)), 90_000);
@@ -610,7 +667,135 @@ async function postgresCut(short: boolean, log: (line: string) => void): Promise
     const mail = countMail(stack.mail.messages(), expected);
     if (mail.duplicated > 0) notes.push(`sent twice: ${mail.duplicates.join(', ')}`);
     const ok = survived && back && health.startsWith('503') && healthMs <= 2_500 && slowest <= 10_000 && found === refs.length && mail.lost === 0 && mail.duplicated === 0;
-    return { drill: 'postgres-cut', casesExpected: refs.length, casesFound: found, mailExpected: expected.length, mailDelivered: mail.delivered, mailDuplicated: mail.duplicated, mailLost: mail.lost, recoveryMs, recoveryLabel: 'restore → healthy', ok, notes };
+    return { drill: name, casesExpected: refs.length, casesFound: found, mailExpected: expected.length, mailDelivered: mail.delivered, mailDuplicated: mail.duplicated, mailLost: mail.lost, recoveryMs, recoveryLabel: 'restore → healthy', ok, notes };
+  } finally {
+    await stack.close();
+  }
+}
+
+/**
+ * 6. The whole `npm start` tree SIGKILLed while handover deadlines are pending; they fall due
+ * while it is down; restarted on the same data: every escalation once, none lost.
+ */
+async function deadlinesKilled(short: boolean, log: (line: string) => void): Promise<DrillResult> {
+  const n = short ? 3 : 20;
+  const dueSeconds = 20;
+  const stack = await startStack('deadlines-killed');
+  const notes: string[] = [];
+  try {
+    await stack.start();
+    await shortHandoverRules(stack, dueSeconds, 'Korta frister för övningen med nedstängd stack');
+    const run = randomUUID().slice(0, 6);
+    const refs = Array.from({ length: n }, (_, i) => `DK-${run}-${i}`);
+    const mottagning: Who = { unit: 'mottagning' };
+    let sentAt = 0;
+    for (const ref of refs) {
+      const opened = await stack.api('POST', '/cases', mottagning, { caseRef: ref, kind: 'barn', flags });
+      if (opened.status !== 201) throw new Error(`open ${ref}: ${opened.status}`);
+      const handover = await stack.api('POST', `/cases/${ref}/overlamningar`, mottagning, { till: 'rvt', innehall: handoverContent({ vald: 'nej' }) });
+      if (handover.status !== 201) throw new Error(`handover ${ref}: ${handover.status} ${JSON.stringify(handover.body)}`);
+      sentAt ||= Date.now();
+    }
+    const keysOf = (ref: string) => [`arende-${ref}/d1.r0.ny_uppgift0`, ...['ny_uppgift0', 'eskalering0', 'eskalering1'].map((k) => `arende-${ref}:overlamning-o1/d1.r0.${k}`)];
+    const expected = refs.flatMap(keysOf).map(messageIdFor);
+    const announced = refs.flatMap((ref) => keysOf(ref).slice(0, 2)).map(messageIdFor);
+    const ids = () => new Set(stack.mail.messages().map((m) => m.messageId));
+    // The new tasks' mail first: only the deadlines are pending at the kill.
+    await until(() => announced.every((id) => ids().has(id)), 30_000);
+    if (Date.now() >= sentAt + dueSeconds * 1_000) notes.push('the first deadline fell due before the kill');
+    const killedAt = Date.now();
+    await stack.kill();
+    const inFlight = await claimsLeft(stack);
+    if (inFlight) notes.push(`${inFlight} notification(s) in flight at the kill`);
+    log(`deadlines-killed: SIGKILL of the whole tree with ${n} handover deadlines pending; down until past them`);
+    await sleep(Math.max(0, sentAt + dueSeconds * 1_000 + 5_000 - Date.now()));
+    const restartedAt = Date.now();
+    await stack.start();
+    const escalations = expected.filter((id) => !announced.includes(id));
+    await until(() => escalations.every((id) => ids().has(id)), short ? 60_000 : 120_000);
+    const arrivals = stack.mail.messages().filter((m) => escalations.includes(m.messageId)).map((m) => Date.parse(m.receivedAt));
+    await sleep(2_000);
+    const mail = countMail(stack.mail.messages(), expected);
+    if (mail.duplicated > 0) notes.push(`sent twice: ${mail.duplicates.join(', ')}`);
+    notes.push(`killed ${((killedAt - sentAt) / 1000).toFixed(1)} s after the first handover (due after ${dueSeconds} s), restarted ${((restartedAt - killedAt) / 1000).toFixed(1)} s later`);
+    const found = await countCases(stack, refs, mottagning, notes);
+    const ok = found === n && mail.lost === 0 && mail.duplicated === 0;
+    const recoveryMs = arrivals.length ? Math.max(...arrivals) - restartedAt : undefined;
+    return { drill: 'deadlines-killed', casesExpected: n, casesFound: found, mailExpected: expected.length, mailDelivered: mail.delivered, mailDuplicated: mail.duplicated, mailLost: mail.lost, ...(recoveryMs !== undefined ? { recoveryMs } : {}), recoveryLabel: 'restart → last escalation', ok, notes };
+  } finally {
+    await stack.close();
+  }
+}
+
+/**
+ * 7. The mail server down (the port refusing), then answering 451 to every recipient, then well
+ * again, while cases are opened all along: work never blocked, every mail delivered once after.
+ */
+async function smtpDown(short: boolean, log: (line: string) => void): Promise<DrillResult> {
+  const phaseMs = short ? 4_000 : 20_000;
+  const perPhase = short ? 3 : 10;
+  const refusals: Record<string, RecipientRefusal> = {};
+  const stack = await startStack('smtp-down', { refuseRecipients: refusals });
+  const notes: string[] = [];
+  try {
+    await stack.start();
+    const run = randomUUID().slice(0, 6);
+    const mottagning: Who = { unit: 'mottagning' };
+    const refs: string[] = [];
+    const blocked: string[] = [];
+    let slowest = 0;
+    const openSome = async (phase: string) => {
+      for (let i = 0; i < perPhase; i++) {
+        const ref = `DM-${run}-${phase}-${i}`;
+        refs.push(ref);
+        const t = Date.now();
+        const answer = await stack.api('POST', '/cases', mottagning, { caseRef: ref, kind: 'barn', flags }).catch(() => ({ status: 0 }));
+        slowest = Math.max(slowest, Date.now() - t);
+        if (answer.status !== 201) blocked.push(`${ref}: ${answer.status}`);
+      }
+    };
+    await openSome('fore');
+    const base = `http://127.0.0.1:${stack.ports.api}`;
+    const status = (url: string) =>
+      fetch(`${base}${url}`, { signal: AbortSignal.timeout(5_000) }).then(
+        async (r) => ({ status: r.status, fel: (((await r.json()) as { fel?: string[] }).fel ?? []).join(',') }),
+        () => ({ status: 0, fel: '' }),
+      );
+
+    let phaseStart = Date.now();
+    await stack.mailDown();
+    log(`smtp-down: the mail server down for ${phaseMs / 1000} s`);
+    await openSome('nere');
+    // The mail server's state is kept 5 s by /health: within 8 s it says so; readiness stays 200.
+    let health = await status('/health');
+    await until(async () => (health = await status('/health')).status === 503, 8_000);
+    const ready = await status('/health/ready');
+    notes.push(`while down: /health ${health.status} ${health.fel}, /health/ready ${ready.status}`);
+    await sleep(Math.max(0, phaseMs - (Date.now() - phaseStart)));
+
+    phaseStart = Date.now();
+    refusals['*'] = { code: 451 };
+    await stack.mailUp();
+    log(`smtp-down: the mail server back, answering 451 to everyone for ${phaseMs / 1000} s`);
+    await openSome('451');
+    await sleep(Math.max(0, phaseMs - (Date.now() - phaseStart)));
+    delete refusals['*'];
+    const wellAt = Date.now();
+    log('smtp-down: the mail server takes mail again');
+
+    const expected = refs.map((ref) => messageIdFor(`arende-${ref}/d1.r0.ny_uppgift0`));
+    const ids = () => new Set(stack.mail.messages().map((m) => m.messageId));
+    // Retried with backoff (5 s, doubling): the last attempt before recovery may wait a while.
+    await until(() => expected.every((id) => ids().has(id)), short ? 90_000 : 240_000);
+    const arrivals = stack.mail.messages().filter((m) => expected.includes(m.messageId)).map((m) => Date.parse(m.receivedAt));
+    await sleep(2_000);
+    const mail = countMail(stack.mail.messages(), expected);
+    if (mail.duplicated > 0) notes.push(`sent twice: ${mail.duplicates.join(', ')}`);
+    notes.push(`${blocked.length} of ${refs.length} openings failed (slowest ${slowest} ms)${blocked.length ? `: ${blocked.join(', ')}` : ''}`);
+    const found = await countCases(stack, refs, mottagning, notes);
+    const ok = blocked.length === 0 && health.status === 503 && health.fel === 'smtp' && ready.status === 200 && found === refs.length && mail.lost === 0 && mail.duplicated === 0;
+    const recoveryMs = Math.max(0, Math.max(...arrivals) - wellAt);
+    return { drill: 'smtp-down', casesExpected: refs.length, casesFound: found, mailExpected: expected.length, mailDelivered: mail.delivered, mailDuplicated: mail.duplicated, mailLost: mail.lost, recoveryMs, recoveryLabel: 'mail well → all delivered', ok, notes };
   } finally {
     await stack.close();
   }
@@ -621,7 +806,10 @@ export const drills: Record<string, (short: boolean, log: (line: string) => void
   duplicates: duplicateRequests,
   'smtp-550': smtp550,
   'temporal-killed': temporalKilled,
-  'postgres-cut': postgresCut,
+  'postgres-cut': (short, log) => postgresFault('cut', short, log),
+  'postgres-silent': (short, log) => postgresFault('silent', short, log),
+  'deadlines-killed': deadlinesKilled,
+  'smtp-down': smtpDown,
 };
 
 export async function runDrills(options: DrillOptions = {}): Promise<DrillResult[]> {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { createActivities } from '../activities';
 import { buildActivityDependencies } from '../workers/dependencies';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
+import { demoSession } from './support/demo-session';
 import { testReceiptSecret } from './support/database';
 import { isFor, sentFor } from './support/mail';
 import { skipTo } from './support/time';
@@ -27,19 +28,10 @@ afterAll(async () => {
   await api?.close();
 });
 
-/** The overview page's HTML as a demo user sees it, signed in through the demo sign-in form. */
+/** The overview page's HTML as a demo user sees it. */
 async function overviewAs(user: string): Promise<string> {
-  const form = await api.app.inject({ method: 'GET', url: '/logga-in' });
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
-  const cookies = (response: typeof form) => response.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  const signedIn = await api.app.inject({
-    method: 'POST',
-    url: '/logga-in',
-    headers: { cookie: cookies(form), 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ _csrf: csrf, anvandare: user, till: '/oversikt' }).toString(),
-  });
-  expect(signedIn.statusCode).toBe(303);
-  const page = await api.app.inject({ method: 'GET', url: '/oversikt', headers: { cookie: [cookies(form), cookies(signedIn)].join('; ') } });
+  const cookie = await demoSession(api.app, user, '/oversikt');
+  const page = await api.app.inject({ method: 'GET', url: '/oversikt', headers: { cookie } });
   expect(page.statusCode).toBe(200);
   return page.body;
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Caller } from '../api/auth';
 import { checkRole } from '../api/roles';
 import type { WebContext } from './context';
+import { registerFormOnce } from './form-once';
 import { webErrorHandler } from './error-pages';
 import { signInPages } from './pages/sign-in';
 import { oidcPages, type OidcRouteOptions } from './oidc';
@@ -61,6 +62,7 @@ export function webApp(ctx: WebContext & { secureCookies: boolean; oidcSignIn?: 
       signedIn.addHook('preValidation', (request, reply, done) => (request.method === 'POST' ? signedIn.csrfProtection(request, reply, done) : done()));
       // The API's role table, with the same refusals.
       signedIn.addHook('preHandler', checkRole);
+      registerFormOnce(signedIn, ctx.services.idempotency);
       for (const pages of signedInPages) await pages(signedIn, ctx);
     });
   };

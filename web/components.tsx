@@ -1,9 +1,11 @@
 // The building blocks every page uses, after the GOV.UK Design System's patterns: an error
 // summary at the top and the message at the field, summary lists, tags that say their state in
 // words (never by colour alone), notification banners, and pagination.
+import { randomUUID } from 'node:crypto';
 import type { ComponentChildren } from 'preact';
 import type { FieldError } from '../api/errors';
 import { errorAt, text, type FormState } from './forms';
+import { formKeyField } from './form-once';
 
 /** The id a field's input has: the summary's links and the field's messages point to it. */
 export const fieldId = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, '-') || 'formular'}`;
@@ -159,11 +161,12 @@ export function Checkboxes({ name, legend, hint, form, choices, values }: { name
   );
 }
 
-/** A form that posts to this server, with its CSRF token. */
+/** A form that posts to this server, with its CSRF token and a one-time key: sent twice, it is done once (form-once.ts). */
 export function PostForm({ action, csrf, children, label, class: className }: { action: string; csrf: string; children: ComponentChildren; label?: string; class?: string }) {
   return (
     <form method="post" action={action} novalidate class={className} aria-label={label}>
       <input type="hidden" name="_csrf" value={csrf} />
+      <input type="hidden" name={formKeyField} value={randomUUID()} />
       {children}
     </form>
   );

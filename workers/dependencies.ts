@@ -25,9 +25,9 @@ export interface DependencySettings {
 export function buildActivityDependencies(settings: DependencySettings): ActivityDependencies {
   const { pool } = settings;
   return {
-    // Each attempt at the mail server ends well within the activity's 30 s and the claim's lease
-    // (activities/index.ts claimLeaseMs); nodemailer's own defaults wait up to 10 minutes.
-    mailer: nodemailer.createTransport({ url: settings.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 }),
+    // A mail server that does not answer is given up on within the attempt's 25 s
+    // (activities/index.ts sendTimeoutMs); nodemailer's own defaults wait up to 10 minutes.
+    mailer: nodemailer.createTransport({ url: settings.smtpUrl, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000 }),
     ledger: createPgNotificationLedger(pool),
     receipts: createPgReceiptLinks(pool),
     digests: createPgDigestQueue(pool),
