@@ -1,6 +1,7 @@
 // Activities, built by a factory from the dependencies the worker hands in (mailer, ledger,
 // organisation), so that tests can hand in real ones without module mocking.
 import { createHash, createHmac } from 'node:crypto';
+import { asyncLocalStorage as activityContext } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Transporter } from 'nodemailer';
 import { findUnit, SECTOR_UNIT, type Organisation, type OrganisationSource } from '../domain/organisation';
@@ -85,6 +86,16 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     clearTimeout(timer);
   }
 }
+
+/**
+ * The running activity's logger (the SDK's: it adds the workflow id, activity type and attempt);
+ * warnings to the console outside an activity, as when a test calls one directly. Keys and codes only: never
+ * an address or a subject.
+ */
+function activityLog(): Pick<Console, 'info' | 'warn'> {
+  return activityContext.getStore()?.log ?? outsideActivity;
+}
+const outsideActivity: Pick<Console, 'info' | 'warn'> = { info: () => {}, warn: console.warn };
 
 export function messageIdFor(key: string): string {
   return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@samverkan>`;
@@ -197,7 +208,7 @@ export function createActivities(deps: ActivityDependencies) {
     }
     if (claim.attempts > 1) {
       // Only the key: it may have gone out once already, and goes out again with the same Message-ID.
-      console.warn(`[samverkan] notification ${mail.key} was claimed before and never confirmed (a worker stopped while sending it): sending it again, attempt ${claim.attempts}`);
+      activityLog().warn('notification claimed before and never confirmed (a worker stopped while sending it): sending it again', { key: mail.key, claimAttempts: claim.attempts });
     }
     try {
       await withTimeout(
@@ -212,10 +223,11 @@ export function createActivities(deps: ActivityDependencies) {
       }
       await deps.ledger.recordFailure({ key: mail.key, recipient: mail.recipient, ...(mail.unit ? { unit: mail.unit } : {}), code: permanent.code, response: permanent.response, subject: mail.subject });
       // The key and the reply code only: no address, nothing of the case but its reference.
-      console.warn(`[samverkan] notification ${mail.key} not delivered: the mail server refused it permanently (SMTP ${permanent.code}); recorded, not retried`);
+      activityLog().warn('notification not delivered: the mail server refused it permanently; recorded, not retried', { key: mail.key, smtpCode: permanent.code });
       return { failed: { code: permanent.code } };
     }
     await deps.ledger.recordSent({ key: mail.key, messageId: mail.messageId, recipient: mail.recipient, subject: mail.subject });
+    activityLog().info('notification sent', { key: mail.key, messageId: mail.messageId });
     return {};
   }
 

@@ -37,8 +37,8 @@ export interface NotificationLedger {
   /** The SMTP reply code of a recorded permanent failure of the key, if there is one. */
   failureOf(key: string): Promise<number | undefined>;
   recordFailure(entry: Omit<NotificationFailure, 'at'>): Promise<void>;
-  /** The latest recorded failures, newest first. */
-  failures(limit: number): Promise<NotificationFailure[]>;
+  /** The latest recorded failures, newest first; only those to these addresses when given. */
+  failures(limit: number, recipients?: string[]): Promise<NotificationFailure[]>;
 }
 
 /** A server's reply as it is kept: no address in it (it may name a person's mailbox), at most 200 characters. */
@@ -94,10 +94,12 @@ export function createPgNotificationLedger(pool: Pool): NotificationLedger {
         [key, recipient, unit ?? null, code, sanitiseSmtpResponse(response), subject],
       );
     },
-    async failures(limit) {
+    async failures(limit, recipients) {
+      // By address through notification_failure_by_recipient (migrations/0002).
       const result = await pool.query<{ key: string; recipient: string; unit: string | null; response_code: number; response: string; subject: string; failed_at: Date }>(
-        'SELECT key, recipient, unit, response_code, response, subject, failed_at FROM notification_failure ORDER BY failed_at DESC, key LIMIT $1',
-        [limit],
+        `SELECT key, recipient, unit, response_code, response, subject, failed_at FROM notification_failure
+         WHERE $2::text[] IS NULL OR lower(recipient) = ANY($2::text[]) ORDER BY failed_at DESC, key LIMIT $1`,
+        [limit, recipients ? recipients.map((r) => r.toLowerCase()) : null],
       );
       return result.rows.map((row) => ({
         key: row.key,

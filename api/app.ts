@@ -4,11 +4,14 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import { createServer } from 'node:http';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Client, Connection } from '@temporalio/client';
 import type { IdempotencyStore } from '../infra/idempotency-store';
+import type { Logger } from '../infra/logger';
+import type { Metrics } from '../infra/metrics';
 import type { OverdueHistory } from '../infra/overdue-history';
 import type { ReceiptLinks } from '../infra/receipt-link-store';
 import { findPersonalNumber } from '../domain/personal-number';
@@ -65,7 +68,12 @@ export interface AppDependencies {
   organisation: OrganisationSource;
   /** The web app's pages, on the API's port. */
   web: WebOptions;
-  logger?: boolean;
+  /** Request metrics for GET /metrics on the metrics port (infra/metrics.ts); absent: none kept. */
+  metrics?: Metrics;
+  /** The process's log (infra/logger.ts); without it, nothing is logged (tests). */
+  logger?: Logger;
+  /** Fastify's trustProxy (TRUST_PROXY): the client's address and protocol from a reverse proxy. */
+  trustProxy?: boolean | number | string[];
   /** How long a request may take to arrive whole (default 30 s). */
   requestTimeoutMs?: number;
   /**
@@ -87,13 +95,27 @@ export interface WebOptions {
   oidcSignIn?: OidcSignInOptions;
 }
 
+/** An incoming X-Request-Id, if it is a plain token of at most 128 characters; otherwise a new UUID. */
+export function requestIdOf(request: IncomingMessage): string {
+  const header = request.headers['x-request-id'];
+  return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : randomUUID();
+}
+
+/** Trusts the nearest `n` proxies (TRUST_PROXY as a number of hops). */
+const hops = (n: number) => (_address: string, hop: number) => hop < n;
+
 /** A request's body may be this large; larger ones are answered 413 before they are read. */
 const bodyLimit = 256 * 1024;
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const requestTimeout = deps.requestTimeoutMs ?? 30_000;
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
+    // The proxy's request id when it sends a sane one, else a new one; returned as X-Request-Id.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    requestIdLogLabel: 'requestId',
+    trustProxy: typeof deps.trustProxy === 'number' ? hops(deps.trustProxy) : (deps.trustProxy ?? false),
     bodyLimit,
     // A body that never arrives does not hold a connection open: 408 once the request has taken
     // longer than this (node checks at the interval, 30 s unless told otherwise).
@@ -108,7 +130,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"], objectSrc: ["'none'"], baseUri: ["'none'"], upgradeInsecureRequests: deps.web.secureCookies ? [] : null } },
     referrerPolicy: { policy: 'no-referrer' },
   });
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    // By the route's pattern: an address holds a case reference, and every case its own series.
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.observeRequest({ method: request.method, route: request.routeOptions.url ?? '(ingen)', status: reply.statusCode }, reply.elapsedTime / 1000);
+    });
+  }
   app.addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
     // The stylesheet and htmx are the same for everyone: revalidated, not refetched.
     reply.header('Cache-Control', request.url.startsWith('/static/') ? 'no-cache' : 'no-store');
   });

@@ -3,7 +3,7 @@
 // Either way the token must expire, within the configured lifetime, may not come from the
 // future, and must name a unit that fits its role in the organisation in force.
 import { Duration } from 'luxon';
-import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { AppConfig } from '../config/env';
 import { ActorSchema, type Actor } from '../domain/case';
 import { activeUnit, type OrganisationSource } from '../domain/organisation';
@@ -35,19 +35,85 @@ function checkLifetime(payload: JWTPayload, auth: Pick<AppConfig['auth'], 'maxTo
   if (lifetime > maxSeconds + skew) throw unauthorized(`Token gäller för länge: högst ${auth.maxTokenLifetime.replace(/^PT?/, '').toLowerCase()}`);
 }
 
-export function createAuthenticator(auth: Pick<AppConfig['auth'], 'jwtSecret' | 'oidcIssuer' | 'oidcAudience' | 'jwksUrl' | 'maxTokenLifetime' | 'clockSkewSeconds'>, organisation: OrganisationSource): Authenticator {
-  let keys: Promise<JWTVerifyGetKey> | undefined;
-  const oidcKeys = () => {
-    keys ??= (async () => {
-      let jwksUrl = auth.jwksUrl;
-      if (!jwksUrl) {
-        const discovery = await fetch(new URL('.well-known/openid-configuration', auth.oidcIssuer!.replace(/\/?$/, '/')));
-        jwksUrl = ((await discovery.json()) as { jwks_uri: string }).jwks_uri;
-      }
-      return createRemoteJWKSet(new URL(jwksUrl));
-    })();
-    return keys;
+/** How the issuer's keys are found and kept (options for tests; the defaults are production's). */
+export interface OidcKeyOptions {
+  /** The first wait after a failed discovery; it doubles up to `retryMaxMs`. */
+  retryFirstMs?: number;
+  retryMaxMs?: number;
+  /** A token with an unknown key id fetches the JWKS again, at most this often (a rotated key). */
+  jwksCooldownMs?: number;
+  /** The JWKS is fetched again after this long in any case. */
+  jwksMaxAgeMs?: number;
+  /** Where a failed discovery is reported (the process's logger). */
+  warn?: (message: string) => void;
+}
+
+/** The issuer's discovery or keys could not be fetched: a dependency down, not a bad token. */
+const identityProviderDown = () => new ApiError(503, 'TJANST_OTILLGANGLIG', 'Inloggningstjänsten svarar inte just nu; försök igen om en stund');
+
+/**
+ * The issuer's keys, found by discovery. Only success is kept: a failed discovery is retried on a
+ * later request, after a wait that doubles (1 s up to 1 min), and requests meanwhile answer 503.
+ * The JWKS itself is refreshed by jose: again after 10 minutes, and at once (at most every 30 s)
+ * when a token names a key id it does not know, so rotated keys work without a restart.
+ */
+function oidcKeySource(auth: Pick<AppConfig['auth'], 'oidcIssuer' | 'jwksUrl'>, options: OidcKeyOptions = {}): () => Promise<JWTVerifyGetKey> {
+  const retryFirstMs = options.retryFirstMs ?? 1_000;
+  const retryMaxMs = options.retryMaxMs ?? 60_000;
+  const warn = options.warn ?? ((message: string) => console.warn(`[samverkan] ${message}`));
+  let keys: JWTVerifyGetKey | undefined;
+  let pending: Promise<JWTVerifyGetKey> | undefined;
+  let retryAt = 0;
+  let waitMs = 0;
+
+  async function discover(): Promise<JWTVerifyGetKey> {
+    let jwksUrl = auth.jwksUrl;
+    if (!jwksUrl) {
+      const discovery = await fetch(new URL('.well-known/openid-configuration', auth.oidcIssuer!.replace(/\/?$/, '/')), { signal: AbortSignal.timeout(5_000) });
+      if (!discovery.ok) throw new Error(`discovery answered ${discovery.status}`);
+      const uri = ((await discovery.json()) as { jwks_uri?: unknown }).jwks_uri;
+      if (typeof uri !== 'string') throw new Error('discovery names no jwks_uri');
+      jwksUrl = uri;
+    }
+    return createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 5_000, cooldownDuration: options.jwksCooldownMs ?? 30_000, cacheMaxAge: options.jwksMaxAgeMs ?? 600_000 });
+  }
+
+  return async () => {
+    if (keys) return keys;
+    if (Date.now() < retryAt) throw identityProviderDown();
+    pending ??= discover()
+      .then(
+        (found) => {
+          keys = found;
+          waitMs = 0;
+          return found;
+        },
+        (error: unknown) => {
+          waitMs = Math.min(retryMaxMs, waitMs ? waitMs * 2 : retryFirstMs);
+          retryAt = Date.now() + waitMs;
+          warn(`OIDC discovery at ${auth.oidcIssuer} failed (${(error as Error).message}); tried again after ${waitMs / 1000} s`);
+          throw identityProviderDown();
+        },
+      )
+      .finally(() => {
+        pending = undefined;
+      });
+    return pending;
   };
+}
+
+/** The JWKS could not be fetched or read (jose's errors for it; a network failure is a TypeError). */
+function isKeyFetchFailure(error: unknown): boolean {
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid || error instanceof TypeError) return true;
+  return error instanceof joseErrors.JOSEError && error.code === 'ERR_JOSE_GENERIC' && error.message.includes('JSON Web Key Set HTTP response');
+}
+
+export function createAuthenticator(
+  auth: Pick<AppConfig['auth'], 'jwtSecret' | 'oidcIssuer' | 'oidcAudience' | 'jwksUrl' | 'maxTokenLifetime' | 'clockSkewSeconds'>,
+  organisation: OrganisationSource,
+  keyOptions: OidcKeyOptions = {},
+): Authenticator {
+  const oidcKeys = oidcKeySource(auth, keyOptions);
   const secret = new TextEncoder().encode(auth.jwtSecret);
   const verify = { clockTolerance: auth.clockSkewSeconds, requiredClaims: ['exp'] };
 
@@ -79,7 +145,9 @@ export function createAuthenticator(auth: Pick<AppConfig['auth'], 'jwtSecret' | 
         payload = auth.oidcIssuer
           ? (await jwtVerify(match[1]!, await oidcKeys(), { ...verify, issuer: auth.oidcIssuer, audience: auth.oidcAudience })).payload
           : (await jwtVerify(match[1]!, secret, { ...verify, algorithms: ['HS256'] })).payload;
-      } catch {
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
+        if (isKeyFetchFailure(error)) throw identityProviderDown();
         throw unauthorized('Ogiltig eller utgången token');
       }
       return admit(payload);

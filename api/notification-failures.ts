@@ -23,12 +23,8 @@ export function createNotificationFailureList(deps: { ledger: Pick<NotificationL
       } else if (caller.role !== 'sektorchef' && caller.role !== 'samordnare') {
         return [];
       }
-      // An enhetschef's own are read from the latest recorded ones: the list is an alert, not an archive.
-      const rows = await deps.ledger.failures(mailboxes ? FAILURES_SHOWN * 10 : FAILURES_SHOWN);
-      return rows
-        .filter((row) => !mailboxes || mailboxes.has(row.recipient.toLowerCase()))
-        .slice(0, FAILURES_SHOWN)
-        .map((row) => ({ key: row.key, recipient: row.recipient, ...(row.unit ? { unit: row.unit } : {}), code: row.code, at: row.at }));
+      const rows = await deps.ledger.failures(FAILURES_SHOWN, mailboxes ? [...mailboxes] : undefined);
+      return rows.map((row) => ({ key: row.key, recipient: row.recipient, ...(row.unit ? { unit: row.unit } : {}), code: row.code, at: row.at }));
     },
   };
 }

@@ -8,6 +8,8 @@ import { temporalAddress, temporalConnectionOptions } from '../infra/temporal-co
 import { buildApp } from './app';
 import { apiGrpcInterceptors } from './temporal-calls';
 import { openDatabase } from '../infra/database';
+import { createLogger } from '../infra/logger';
+import { createMetrics, startMetricsServer } from '../infra/metrics';
 import { apiDependencies } from './dependencies';
 
 const config = loadConfig();
@@ -17,12 +19,16 @@ if (config.auth.usesDevSecret && !config.auth.oidcIssuer) {
 const dataConverter = payloadDataConverter(requirePayloadKeys(config, 'API:t'));
 const connection = await Connection.connect({ ...temporalConnectionOptions(config.temporal, temporalAddress(config.temporal)), interceptors: apiGrpcInterceptors });
 const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
-const pool = await openDatabase(requireDatabaseUrl(config, 'API:t'));
-const app = await buildApp({ ...apiDependencies({ client, pool, config, ruleStore: ruleStoreFor(config, pool) }), logger: true });
+const logger = createLogger(config.logLevel);
+const pool = await openDatabase(requireDatabaseUrl(config, 'API:t'), { onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost (the pool reconnects)') });
+const metrics = config.metrics ? createMetrics() : undefined;
+const app = await buildApp({ ...apiDependencies({ client, pool, config, ruleStore: ruleStoreFor(config, pool) }), logger, trustProxy: config.trustProxy, ...(metrics ? { metrics } : {}) });
+const metricsServer = config.metrics && metrics ? await startMetricsServer({ metrics, ...config.metrics }) : undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void app
       .close()
+      .then(() => metricsServer?.close())
       .then(() => connection.close())
       .then(() => pool.end());
   });

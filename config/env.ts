@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultOrganisation, OrganisationSchema, type Organisation } from '../domain/organisation';
 import { describeIssues, isoDuration, z } from '../domain/zod';
+import { logLevels } from '../infra/logger';
+import { temporalTarget, type TemporalTarget } from '../infra/temporal-connection';
 import { parsePayloadKeys, type PayloadKeyring } from '../infra/payload-codec';
 
 export const DEV_JWT_SECRET = 'samverkan-dev-secret-change-me-in-production';
@@ -18,14 +20,16 @@ const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PUBLIC_URL: optional,
   DATA_DIR: z.string().default('data'),
+  /** How much the process logs (JSON lines on stdout): fatal, error, warn, info, debug, trace or silent. */
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** Prometheus metrics (GET /metrics) on this port, apart from the public one; unset: none. */
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Behind a reverse proxy: trust its X-Forwarded-* (true, a hop count, or the proxy's addresses, comma-separated). */
+  TRUST_PROXY: optional,
   TEMPORAL_ADDRESS: optional,
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('samverkan'),
-  TEMPORAL_API_KEY: optional,
-  TEMPORAL_TLS_CERT: optional,
-  TEMPORAL_TLS_KEY: optional,
-  TEMPORAL_TLS_CA: optional,
-  TEMPORAL_TLS_SERVER_NAME: optional,
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   SMTP_URL: optional,
@@ -70,9 +74,31 @@ const EnvSchema = z.object({
   CODEC_CORS_ORIGIN: optional,
 });
 
+/** Temporal's environment configuration, or a configuration error that says which setting is wrong. */
+function temporalTargetOrExplain(env: NodeJS.ProcessEnv): TemporalTarget {
+  try {
+    return temporalTarget(env);
+  } catch (error) {
+    throw new Error(`Felaktig konfiguration: Temporal-inställningarna (TEMPORAL_*, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE) kan inte läsas: ${(error as Error).message}`);
+  }
+}
+
+/** TRUST_PROXY: `true`, a number of hops, or addresses and CIDR ranges, comma-separated. */
+function trustProxyOf(value: string | undefined): AppConfig['trustProxy'] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim()).filter(Boolean);
+}
+
 export interface AppConfig {
   port: number;
   host: string;
+  logLevel: (typeof logLevels)[number];
+  /** Where GET /metrics is served (infra/metrics.ts); absent: nowhere. */
+  metrics?: { host: string; port: number };
+  /** Fastify's trustProxy: false unless TRUST_PROXY says otherwise. */
+  trustProxy: boolean | number | string[];
   publicUrl: string;
   dataDir: string;
   temporal: {
@@ -80,8 +106,8 @@ export interface AppConfig {
     address?: string;
     namespace: string;
     taskQueue: string;
-    apiKey?: string;
-    tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
+    /** TLS, API key and gRPC metadata, as Temporal's environment configuration gives them (infra/temporal-connection.ts). */
+    connection: TemporalTarget['connection'];
     devPort: number;
     uiPort: number;
   };
@@ -133,10 +159,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error(`Felaktig konfiguration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const tlsWanted = e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_KEY || e.TEMPORAL_TLS_CA || e.TEMPORAL_TLS_SERVER_NAME;
-  if ((e.TEMPORAL_TLS_CERT === undefined) !== (e.TEMPORAL_TLS_KEY === undefined)) {
-    throw new Error('Felaktig konfiguration: TEMPORAL_TLS_CERT och TEMPORAL_TLS_KEY anges tillsammans');
+  // The names this project used before it read Temporal's own: say so rather than ignore them.
+  const renamed = { TEMPORAL_TLS_CERT: 'TEMPORAL_TLS_CLIENT_CERT_PATH', TEMPORAL_TLS_KEY: 'TEMPORAL_TLS_CLIENT_KEY_PATH', TEMPORAL_TLS_CA: 'TEMPORAL_TLS_SERVER_CA_CERT_PATH' };
+  for (const [old, now] of Object.entries(renamed)) {
+    if (env[old]) throw new Error(`Felaktig konfiguration: ${old} heter nu ${now}, som i Temporals egna verktyg`);
   }
+  const target = temporalTargetOrExplain(env);
   if (e.AUTH_OIDC_CLIENT_ID && !e.AUTH_OIDC_ISSUER) {
     throw new Error('Felaktig konfiguration: AUTH_OIDC_CLIENT_ID kräver AUTH_OIDC_ISSUER');
   }
@@ -158,16 +186,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: e.PORT,
     host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    ...(e.METRICS_PORT ? { metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT } } : {}),
+    trustProxy: trustProxyOf(e.TRUST_PROXY),
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     dataDir: path.resolve(e.DATA_DIR),
     temporal: {
-      ...(e.TEMPORAL_ADDRESS ? { address: e.TEMPORAL_ADDRESS } : {}),
-      namespace: e.TEMPORAL_NAMESPACE,
+      ...(target.address ? { address: target.address } : {}),
+      namespace: target.namespace ?? e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
-      ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
-      ...(tlsWanted || e.TEMPORAL_API_KEY
-        ? { tls: { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY, caPath: e.TEMPORAL_TLS_CA, serverName: e.TEMPORAL_TLS_SERVER_NAME } }
-        : {}),
+      connection: target.connection,
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
     },

@@ -5,12 +5,13 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
+// CommonJS: its namespaces are properties of the default export under Node's ESM loader.
+import proto from '@temporalio/proto';
 import { allSearchAttributes, cliSearchAttributeTypes } from '../domain/search-attributes';
 import { temporalCliPath } from './temporal-binaries';
 
 /** How long the local dev server keeps closed cases. */
-export const closedCaseRetention = '3650 days';
+export const closedCaseRetentionDays = 3650;
 
 export interface DevServer {
   address: string;
@@ -60,7 +61,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       // its reference taken, for as long as the local installation keeps anything.
       await connection.workflowService.updateNamespace({
         namespace: options.namespace,
-        config: { workflowExecutionRetentionTtl: msToTs(closedCaseRetention) },
+        config: { workflowExecutionRetentionTtl: proto.google.protobuf.Duration.fromObject({ seconds: closedCaseRetentionDays * 24 * 3600 }) },
       });
       await connection.close();
       break;

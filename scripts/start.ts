@@ -11,6 +11,10 @@ import { apiDependencies } from '../api/dependencies';
 import { smtpProbe, workerProbe } from '../api/health';
 import { loadConfig, type AppConfig } from '../config/env';
 import { openDatabase } from '../infra/database';
+import { freePort } from '../infra/free-port';
+import { createMetrics, startMetricsServer } from '../infra/metrics';
+import { createLogger } from '../infra/logger';
+import { installTemporalLogging } from '../infra/temporal-logging';
 import { embeddedPoolMax, startEmbeddedDatabase } from '../infra/embedded-database';
 import {
   configurationFailure,
@@ -37,7 +41,12 @@ import { createCaseWorker } from '../workers/worker';
 
 const config = loadConfigOrExit();
 const stops: (() => Promise<void>)[] = [];
-const log = (line: string) => console.log(`[samverkan] ${line}`);
+const logger = createLogger(config.logLevel);
+// With METRICS_PORT: the SDK's exporter on a loopback port of its own, passed on by ours.
+const sdkMetricsPort = config.metrics ? await freePort() : undefined;
+installTemporalLogging(logger, sdkMetricsPort ? { prometheusBindAddress: `127.0.0.1:${sdkMetricsPort}` } : {});
+const metrics = config.metrics ? createMetrics() : undefined;
+const log = (line: string) => logger.info(line);
 
 /** A bad setting stops the start before anything runs: one line, exit 1. */
 function loadConfigOrExit(): AppConfig {
@@ -60,7 +69,7 @@ async function main() {
   }
   const databaseUrl = url;
   const pool = await startStep(
-    () => openDatabase(databaseUrl, config.databaseUrl ? {} : { max: embeddedPoolMax }),
+    () => openDatabase(databaseUrl, { ...(config.databaseUrl ? {} : { max: embeddedPoolMax }), onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost (the pool reconnects)') }),
     config.databaseUrl ? databaseFailure(databaseUrl) : embeddedDatabaseFailure(embeddedDir),
   );
   stops.unshift(() => pool.end());
@@ -131,8 +140,17 @@ async function main() {
   await ensureEscalationDigests(client, config.temporal.taskQueue, config.digestAt);
   log(`Escalation digests: each working day at ${config.digestAt}`);
   const health = { smtp: smtpProbe(smtpUrl), worker: workerProbe(worker) };
-  const app = await buildApp(apiDependencies({ client, pool, config, ruleStore: ruleStoreFor(config, pool), health }));
+  const app = await buildApp({ ...apiDependencies({ client, pool, config, ruleStore: ruleStoreFor(config, pool), health }), logger, trustProxy: config.trustProxy, ...(metrics ? { metrics } : {}) });
   stops.unshift(() => app.close());
+  if (config.metrics && metrics) {
+    const where = config.metrics;
+    const server = await startStep(
+      () => startMetricsServer({ metrics, host: where.host, port: where.port, sdkUrl: `http://127.0.0.1:${sdkMetricsPort}/metrics` }),
+      listenFailure('the metrics endpoint', { port: where.port, portName: 'METRICS_PORT', host: where.host, hostName: 'METRICS_HOST' }),
+    );
+    stops.unshift(() => server.close());
+    log(`Metrics: http://${where.host}:${server.port}/metrics (Prometheus; not on the public port)`);
+  }
   await startStep(() => app.listen({ port: config.port, host: config.host }), listenFailure('the HTTP API', { port: config.port, portName: 'PORT', host: config.host, hostName: 'HOST' }));
   log(`HTTP API: http://localhost:${config.port} (OpenAPI: /openapi.json, health: /health)`);
   if (config.auth.usesDevSecret) {

@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { signLocalToken, type Caller } from '../api/auth';
 import type { CaughtMail } from '../infra/mail-catcher';
-import { startAppProcess, stopAppProcess } from './support/app-process';
+import { appOutput, startAppProcess, stopAppProcess } from './support/app-process';
 import { testDatabaseUrl } from './support/database';
 
 const secret = `e2e-${randomUUID()}`;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'samverkan-e2e-'));
-let ports: { api: number; temporal: number; ui: number; smtp: number; mailHttp: number };
+let ports: { api: number; temporal: number; ui: number; smtp: number; mailHttp: number; metrics: number };
 let app: ChildProcess | undefined;
 
 async function startApp(): Promise<ChildProcess> {
@@ -32,6 +32,7 @@ async function startApp(): Promise<ChildProcess> {
       MAILCATCHER_HTTP_PORT: String(ports.mailHttp),
       DATABASE_URL: testDatabaseUrl,
       AUTH_JWT_SECRET: secret,
+      METRICS_PORT: String(ports.metrics),
     },
     `http://127.0.0.1:${ports.api}/health`,
   );
@@ -66,7 +67,7 @@ async function mailFor(caseRef: string, count: number): Promise<CaughtMail[]> {
 }
 
 beforeAll(async () => {
-  ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), smtp: await freePort(), mailHttp: await freePort() };
+  ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), smtp: await freePort(), mailHttp: await freePort(), metrics: await freePort() };
   app = await startApp();
 });
 afterAll(async () => {
@@ -126,6 +127,35 @@ test('a child case from aktualisering to avslut through the HTTP API, with notif
     // no personal identity number
     expect(everything).not.toMatch(/\d{6}[-+]?\d{4}/);
   }
+
+  // The process's log: JSON lines; each notification's through the SDK's activity logger, with
+  // the case's workflow id; no address, subject or token in any of them.
+  const logLines = () =>
+    appOutput(app!)
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const sentLines = () => logLines().filter((line) => line.msg === 'notification sent' && line.workflowId === `arende-${caseRef}`);
+  // Logged once the ledger has the mail, a moment after the mail server took it.
+  for (let i = 0; i < 50 && sentLines().length < 5; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  const sent = sentLines();
+  expect(sent).toHaveLength(5);
+  // No task token: it would let whoever reads the log complete the activity.
+  expect(sent[0]).not.toHaveProperty('taskToken');
+  expect(sent[0]).toMatchObject({ level: 'info', service: 'samverkan', component: 'temporal', activityType: 'sendNotification', key: `arende-${caseRef}/d1.r0.ny_uppgift0` });
+  expect(logLines().some((line) => line.msg === 'request completed' && typeof line.requestId === 'string')).toBe(true);
+  const everything = appOutput(app!);
+  for (const secretText of ['mottagning@exempel.se', 'Ny uppgift för', 'Bearer ']) expect(everything).not.toContain(secretText);
+
+  // Metrics for Prometheus on their own port, not the public one: the SDK's workflow-task series
+  // and the API's requests by route pattern (no case reference in any label).
+  const scraped = await (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`)).text();
+  expect(scraped).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
+  expect(scraped).toMatch(/^temporal_activity_execution_latency_bucket\{.*activity_type="sendNotification"/m);
+  expect(scraped).toMatch(/^samverkan_http_requests_total\{method="POST",route="\/cases\/:caseRef\/actions",status_code="200"\} [1-9]/m);
+  expect(scraped).toMatch(/^samverkan_http_request_duration_seconds_bucket\{/m);
+  expect(scraped).not.toContain(caseRef);
+  expect((await fetch(`http://127.0.0.1:${ports.api}/metrics`)).status).toBe(404);
 });
 
 test('a case opened through the API shows in the Temporal Web UI, and a restart keeps it', async () => {

@@ -5,6 +5,10 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, requireDatabaseUrl, requirePayloadKeys } from '../config/env';
 import { openDatabase } from '../infra/database';
+import { freePort } from '../infra/free-port';
+import { createLogger } from '../infra/logger';
+import { createMetrics, startMetricsServer } from '../infra/metrics';
+import { installTemporalLogging } from '../infra/temporal-logging';
 import { payloadDataConverter } from '../infra/payload-codec';
 import { temporalAddress, temporalConnectionOptions } from '../infra/temporal-connection';
 import { activityDependencies } from './dependencies';
@@ -13,8 +17,13 @@ import { createCaseWorker, prebuiltBundlePath } from './worker';
 
 const config = loadConfig();
 if (!config.mail.smtpUrl) throw new Error('SMTP_URL krävs för en fristående worker');
+const logger = createLogger(config.logLevel);
+// With METRICS_PORT: the SDK's metrics (and the process's own) on GET /metrics.
+const sdkMetricsPort = config.metrics ? await freePort() : undefined;
+installTemporalLogging(logger, sdkMetricsPort ? { prometheusBindAddress: `127.0.0.1:${sdkMetricsPort}` } : {});
+const metricsServer = config.metrics ? await startMetricsServer({ metrics: createMetrics(), ...config.metrics, sdkUrl: `http://127.0.0.1:${sdkMetricsPort}/metrics` }) : undefined;
 const dataConverter = payloadDataConverter(requirePayloadKeys(config, 'en worker'));
-const pool = await openDatabase(requireDatabaseUrl(config, 'en worker'));
+const pool = await openDatabase(requireDatabaseUrl(config, 'en worker'), { onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost (the pool reconnects)') });
 const connectionOptions = temporalConnectionOptions(config.temporal, temporalAddress(config.temporal));
 const connection = await NativeConnection.connect(connectionOptions);
 // The digest workflow runs once per namespace; every worker makes sure it is there.
@@ -33,3 +42,4 @@ const worker = await createCaseWorker({
 await worker.run();
 await connection.close();
 await pool.end();
+await metricsServer?.close();

@@ -1,7 +1,7 @@
 // The clock every workflow shares: plans a deadline's moments (an activity), then announces,
 // reminds and escalates at those moments until the deadline is done or moved. Used by the
 // case and by its handovers, meetings and disputes alike.
-import { condition, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { condition, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NotificationInput } from '../activities/notification-message';
 import type { Deadline } from '../domain/case';
@@ -185,6 +185,8 @@ export class DeadlineTracker {
     if (alert.index + 1 < deadline.escalationLevel) return;
     deadline.escalationLevel = alert.index + 1;
     deadline.escalatedTo = alert.to;
+    // The deadline's key and level only (the workflow id is added by the SDK's logger).
+    log.info('deadline escalated', { deadline: deadline.id, deadlineKey: deadline.key, level: deadline.escalationLevel, to: alert.to });
     this.context.onEscalated();
   }
 

@@ -5,7 +5,8 @@ import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import { buildApp } from '../../api/app';
+import { buildApp, type AppDependencies } from '../../api/app';
+import type { Logger } from '../../infra/logger';
 import { signLocalToken, type Caller } from '../../api/auth';
 import { apiDependencies } from '../../api/dependencies';
 import type { HealthProbe } from '../../api/health';
@@ -67,6 +68,10 @@ export async function startApiHarness(
     databaseUrl?: string;
     apiClient?: (env: TestWorkflowEnvironment) => Promise<Client>;
     health?: Record<string, HealthProbe>;
+    /** The process's log (infra/logger.ts); without it the app logs nothing. */
+    logger?: Logger;
+    /** Changes the app's dependencies before it is built: a fault no real part can be made to show (a bug). */
+    adjust?: (deps: AppDependencies) => AppDependencies;
   } = {},
 ): Promise<ApiHarness> {
   const env = await TestWorkflowEnvironment.createLocal({
@@ -79,7 +84,8 @@ export async function startApiHarness(
   const ruleScope = { scope: `test-${randomUUID()}`, seed: { organisation: defaultOrganisation, rules: defaultRules } };
   const ruleStore = createPgRuleStore(pool, ruleScope);
   const worker = await startTestWorker(env, mail, pool, async () => (await ruleStore.current()).organisation);
-  const app = await buildApp({
+  const adjust = options.adjust ?? ((deps: AppDependencies) => deps);
+  const app = await buildApp(adjust({
     ...apiDependencies({
       client: options.apiClient ? await options.apiClient(env) : env.client,
       pool,
@@ -109,7 +115,8 @@ export async function startApiHarness(
       ...(options.health ? { health: options.health } : {}),
     }),
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-  });
+    ...(options.logger ? { logger: options.logger } : {}),
+  }));
   const token: ApiHarness['token'] = (caller) => signLocalToken({ sub: `${caller.unit}-user`, role: 'handlaggare', ...caller }, testSecret);
   return {
     app,

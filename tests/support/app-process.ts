@@ -14,6 +14,8 @@ export function appOutput(child: ChildProcess): string {
 export interface AppProcessOptions {
   /** Mail goes to this SMTP server outside the process (which then starts no mail catcher): it outlives a kill of the app. */
   smtpUrl?: string;
+  /** A Temporal cluster outside the process (which then starts no dev server). */
+  temporalAddress?: string;
   /** A process group of its own, with the Temporal dev server it starts: for killAppProcessTree. */
   detached?: boolean;
 }
@@ -24,6 +26,7 @@ export async function startAppProcess(env: Record<string, string>, healthUrl: st
   delete childEnv.TEMPORAL_ADDRESS;
   delete childEnv.SMTP_URL;
   if (options.smtpUrl) childEnv.SMTP_URL = options.smtpUrl;
+  if (options.temporalAddress) childEnv.TEMPORAL_ADDRESS = options.temporalAddress;
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
