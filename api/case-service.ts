@@ -2,7 +2,6 @@
 // One Temporal client per process, handed in.
 import { status } from '@grpc/grpc-js';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import {
   caseWorkflowId,
   type CaseAction,
@@ -10,6 +9,7 @@ import {
   type CaseMemo,
   type OpenCaseRequest,
 } from '../domain/case';
+import { memoOf, searchAttribute, startTimeOf } from './visibility-decode';
 import { caseOpenedUpdate, caseViewQuery, performActionUpdate } from '../domain/messages';
 import type { OrganisationSource } from '../domain/organisation';
 import { firstDeadlineKey } from '../domain/rule-evaluation';
@@ -302,22 +302,20 @@ export function createCaseService(options: CaseServiceOptions) {
           throw error;
         }
         for (const raw of response.executions) {
-          const execution = await executionInfoFromRaw(raw, loadedDataConverter, raw, namespace);
-          const attrs = execution.typedSearchAttributes;
-          const caseRef = attrs.get(CaseRefAttr);
+          const caseRef = searchAttribute(raw, CaseRefAttr);
           if (!caseRef) continue;
-          const memo = (execution.memo ?? {}) as Partial<CaseMemo>;
+          const memo = (await memoOf(raw, loadedDataConverter)) as Partial<CaseMemo>;
           if (memo.protectedCase && caller.role === 'handlaggare' && !(await mayRead(caller, caseRef))) continue;
-          const nextDeadline = attrs.get(NextDeadlineAttr);
+          const nextDeadline = searchAttribute(raw, NextDeadlineAttr);
           cases.push({
             caseRef,
-            kind: attrs.get(CaseKindAttr) ?? '',
-            phase: attrs.get(PhaseAttr) ?? '',
-            units: attrs.get(UnitsAttr) ?? [],
-            waitingUnits: attrs.get(WaitingUnitsAttr) ?? [],
+            kind: searchAttribute(raw, CaseKindAttr) ?? '',
+            phase: searchAttribute(raw, PhaseAttr) ?? '',
+            units: searchAttribute(raw, UnitsAttr) ?? [],
+            waitingUnits: searchAttribute(raw, WaitingUnitsAttr) ?? [],
             nextDeadline: nextDeadline ? nextDeadline.toISOString() : null,
-            overdue: attrs.get(OverdueAttr) ?? false,
-            openedAt: execution.startTime.toISOString(),
+            overdue: searchAttribute(raw, OverdueAttr) ?? false,
+            openedAt: startTimeOf(raw).toISOString(),
           });
         }
         token = response.nextPageToken?.length ? response.nextPageToken : undefined;

@@ -1,5 +1,5 @@
 // A standalone API process, for running the API apart from workers in production:
-// `tsx api/server.ts`. One Temporal client for the whole process.
+// `node dist/api-server.js` after `npm run build` (or `tsx api/server.ts`). One Temporal client for the whole process.
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, requireDatabaseUrl, requirePayloadKeys } from '../config/env';
 import { payloadDataConverter } from '../infra/payload-codec';

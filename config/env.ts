@@ -74,6 +74,9 @@ const EnvSchema = z.object({
   CODEC_CORS_ORIGIN: optional,
 });
 
+/** Every setting this code reads (besides Temporal's own TEMPORAL_* ones, read by @temporalio/envconfig). */
+export const settingNames: readonly string[] = Object.keys(EnvSchema.shape);
+
 /** Temporal's environment configuration, or a configuration error that says which setting is wrong. */
 function temporalTargetOrExplain(env: NodeJS.ProcessEnv): TemporalTarget {
   try {

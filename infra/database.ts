@@ -13,13 +13,20 @@ export async function ensureDatabase(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: poolTimeouts.connectionTimeoutMillis });
   await client.connect();
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount === 0) {
+    // An API process and a worker may start at the same moment, both finding no database.
+    for (let attempt = 0; ; attempt++) {
+      const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if ((exists.rowCount ?? 0) > 0) return;
       try {
         await client.query(`CREATE DATABASE "${name}"`);
+        return;
       } catch (error) {
-        // Another process created it at the same moment.
-        if ((error as { code?: string }).code !== '42P04') throw error;
+        const code = (error as { code?: string }).code;
+        // The other created it (42P04, or 23505 when both inserted at once): done.
+        if (code === '42P04' || code === '23505') return;
+        // The other is copying the template right now (55006): look again in a moment.
+        if (code !== '55006' || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }
   } finally {

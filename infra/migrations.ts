@@ -6,8 +6,9 @@
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
+import { projectRoot } from './project-root';
 
-export const migrationsDir = path.join(import.meta.dirname, '..', 'migrations');
+export const migrationsDir = path.join(projectRoot, 'migrations');
 export const migrationsTable = 'schema_migration';
 
 /** Runs the migrations not yet recorded; returns their names, in order. */

@@ -2,8 +2,8 @@
 // a `temporal` on PATH, or the project-local copies that scripts/install-temporal.sh installs.
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { projectRoot } from './project-root';
 
-const projectRoot = path.resolve(import.meta.dirname, '..');
 const toolsBin = path.join(projectRoot, '.tools', 'venv', 'bin');
 
 function executable(file: string): boolean {

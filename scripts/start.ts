@@ -31,7 +31,6 @@ import {
 } from '../infra/start-failure';
 import { localPayloadKeys } from '../infra/local-payload-keys';
 import { payloadDataConverter } from '../infra/payload-codec';
-import { startMailCatcher } from '../infra/mail-catcher';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { ruleStoreFor } from '../infra/rule-store';
@@ -112,6 +111,8 @@ async function main() {
   let smtpUrl = config.mail.smtpUrl;
   if (!smtpUrl) {
     const catcherPorts = { smtpPort: config.mail.catcherSmtpPort, httpPort: config.mail.catcherHttpPort };
+    // Local only, and its packages are development dependencies: loaded when used.
+    const { startMailCatcher } = await import('../infra/mail-catcher');
     const catcher = await startStep(() => startMailCatcher(catcherPorts), mailCatcherFailure(catcherPorts));
     stops.unshift(() => catcher.close());
     smtpUrl = catcher.smtpUrl;

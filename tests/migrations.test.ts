@@ -66,8 +66,11 @@ test('a database from before migrations were recorded keeps its data and is brou
   expect(await indexes(url)).toContain('notification_failure_by_recipient');
 });
 
-test('two processes migrating one database at the same moment: one runs each migration, the other waits and runs none', async () => {
-  const url = await freshDatabase();
+test('two processes creating and migrating one new database at the same moment: one runs each migration, the other waits and runs none', async () => {
+  // Not created beforehand: both find no database, as an API process and a worker starting together do.
+  const name = `samverkan_migration_${randomUUID().slice(0, 8)}`;
+  created.push(name);
+  const url = urlOf(name);
   const run = () =>
     new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '..', 'scripts', 'migrate.ts')], {

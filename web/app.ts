@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Caller } from '../api/auth';
+import { projectRoot } from '../infra/project-root';
 import { checkRole } from '../api/roles';
 import type { WebContext } from './context';
 import { registerFormOnce } from './form-once';
@@ -38,7 +39,7 @@ export function webApp(ctx: WebContext & { secureCookies: boolean; oidcSignIn?: 
     // Browsers post forms urlencoded; here only (the API takes JSON).
     await app.register(formbody);
     await app.register(fastifyStatic, {
-      root: [path.join(import.meta.dirname, 'static'), htmxDir],
+      root: [path.join(projectRoot, 'web', 'static'), htmxDir],
       prefix: '/static/',
       allowedPath: (pathName) => staticFiles.has(pathName.replace(/^\//, '')),
       cacheControl: false,

@@ -1,5 +1,6 @@
 // A standalone worker process, for running workers apart from the API in production:
-// `tsx workers/main.ts`. Uses the prebuilt bundle from `npm run build:workflows` when present.
+// `node dist/worker.js` after `npm run build` (or `tsx workers/main.ts`). Uses the prebuilt
+// workflow bundle from `npm run build` when present.
 import { existsSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';

@@ -2,11 +2,13 @@
 // `npm start`, a standalone worker process and the tests build it the same way.
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import path from 'node:path';
 import { createActivities, type ActivityDependencies } from '../activities';
+import { projectRoot } from '../infra/project-root';
 
-export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
-/** Where `npm run build:workflows` writes the production bundle. */
-export const prebuiltBundlePath = new URL('../dist/workflow-bundle.js', import.meta.url).pathname;
+export const workflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
+/** Where `npm run build` writes the production bundle. */
+export const prebuiltBundlePath = path.join(projectRoot, 'dist', 'workflow-bundle.js');
 
 /** Activities one worker runs at once (the SDK's default is 100). */
 export const maxConcurrentActivities = 20;

@@ -8,7 +8,6 @@
 // dispute in the namespace, with no unit check and no view log. Only the samordnare and the
 // sektorchef may call it, and every call is logged with who made it.
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { JSONToPayload, payloadToJSON } from '@temporalio/common/lib/proto-utils';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from '../../domain/zod';
@@ -42,18 +41,31 @@ function corsHeaders(reply: FastifyReply, origin: string): void {
   reply.header('Vary', 'Origin');
 }
 
+type JsonPayload = z.infer<typeof JsonPayloadSchema>;
+
+/** A payload as the remote codec protocol writes it (proto3 JSON: bytes as base64) and back. */
+function payloadFromJson(json: JsonPayload): Payload {
+  const metadata = Object.fromEntries(Object.entries(json.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]));
+  return { metadata, data: Buffer.from(json.data ?? '', 'base64') };
+}
+
+function payloadToJson(payload: Payload): { metadata: Record<string, string>; data: string } {
+  const metadata = Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value ?? new Uint8Array()).toString('base64')]));
+  return { metadata, data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64') };
+}
+
 /** The codec routes: inside the authenticated scope, after the role check. */
 export function codecRoutes(endpoint: CodecEndpoint): FastifyPluginAsyncZod {
-  const run = async (direction: 'encode' | 'decode', payloads: z.infer<typeof JsonPayloadSchema>[]) => {
+  const run = async (direction: 'encode' | 'decode', payloads: JsonPayload[]) => {
     let converted: Payload[];
     try {
-      converted = payloads.map((payload) => JSONToPayload(payload));
+      converted = payloads.map(payloadFromJson);
       if (direction === 'encode') for (const codec of endpoint.codecs) converted = await codec.encode(converted);
       else for (const codec of [...endpoint.codecs].reverse()) converted = await codec.decode(converted);
     } catch (error) {
       throw new ApiError(400, 'OGILTIG_UPPGIFT', `Payloads kunde inte ${direction === 'encode' ? 'kodas' : 'avkodas'}: ${(error as Error).message}`);
     }
-    return { payloads: converted.map((payload) => payloadToJSON(payload)) };
+    return { payloads: converted.map(payloadToJson) };
   };
 
   return async (app) => {
