@@ -182,8 +182,7 @@ export class DeadlineTracker {
   }
 
   private escalate(deadline: Deadline, alert: Deadline['alerts'][number]): void {
-    if (alert.index + 1 < deadline.escalationLevel) return;
-    deadline.escalationLevel = alert.index + 1;
+    deadline.escalationLevel = Math.max(deadline.escalationLevel, alert.index + 1);
     deadline.escalatedTo = alert.to;
     // The deadline's key and level only (the workflow id is added by the SDK's logger).
     log.info('deadline escalated', { deadline: deadline.id, deadlineKey: deadline.key, level: deadline.escalationLevel, to: alert.to });
@@ -223,8 +222,9 @@ export class DeadlineTracker {
         };
         this.sending += 1;
         if (patched(alertsInParallelPatch)) {
-          // The deadline is escalated at its moment, whether or not the mail is through yet.
-          if (alert.kind === 'eskalering') this.escalate(deadline, alert);
+          // The deadline is escalated at its moment, whether or not the mail is through yet
+          // (alerts fire in the order of the chain, so the level only rises).
+          if (alert.kind === 'eskalering' && alert.index + 1 >= deadline.escalationLevel) this.escalate(deadline, alert);
           this.inFlight.add(key);
           void sendNotification(notification)
             .then(() => void deadline.sent.push(key))
