@@ -24,6 +24,8 @@ export interface DevServerOptions {
   port: number;
   uiPort: number;
   namespace: string;
+  /** Its own output (a banner, warnings) not shown: for a dev server a test or a drill starts. */
+  quiet?: boolean;
   /** The remote codec endpoint the Web UI asks to decode payloads (`<PUBLIC_URL>/codec`). */
   codecEndpoint?: string;
 }
@@ -44,7 +46,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ...allSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${cliSearchAttributeTypes[key.type]}`]),
   ];
-  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(temporalCliPath(), args, { stdio: options.quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let running = true;
   void exited.then(() => {

@@ -577,7 +577,7 @@ async function temporalKilled(short: boolean, log: (line: string) => void): Prom
     );
     await sleep(Math.max(0, outageMs - (Date.now() - killedAt)));
     const restartedAt = Date.now();
-    devServer = await startTemporalDevServer({ dataDir: stack.dataDir, port: stack.ports.temporal, uiPort: stack.ports.ui, namespace: 'default' });
+    devServer = await startTemporalDevServer({ dataDir: stack.dataDir, port: stack.ports.temporal, uiPort: stack.ports.ui, namespace: 'default', quiet: true });
     stack.onClose(() => devServer!.stop());
     log('temporal-killed: dev server restarted on the same state');
     await openings;

@@ -47,7 +47,7 @@ beforeAll(async () => {
   }
   await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: deployed, maxBuffer: 16 * 1024 * 1024 });
 
-  temporal = await startTemporalDevServer({ dataDir: temporalDir, port: await freePort(), uiPort: await freePort(), namespace: 'default' });
+  temporal = await startTemporalDevServer({ dataDir: temporalDir, port: await freePort(), uiPort: await freePort(), namespace: 'default', quiet: true });
   mail = await startMailCatcher();
   const url = new URL(testDatabaseUrl);
   url.pathname = `/${database}`;

@@ -32,7 +32,7 @@ const apps: { process: ChildProcess; port: number }[] = [];
 beforeAll(async () => {
   const temporalDir = mkdtempSync(path.join(tmpdir(), 'samverkan-two-temporal-'));
   dirs.push(temporalDir);
-  temporal = await startTemporalDevServer({ dataDir: temporalDir, port: await freePort(), uiPort: await freePort(), namespace: 'default' });
+  temporal = await startTemporalDevServer({ dataDir: temporalDir, port: await freePort(), uiPort: await freePort(), namespace: 'default', quiet: true });
   mail = await startMailCatcher();
   // Started one after the other, as a rolling start does; both migrate the same database.
   for (let i = 0; i < 2; i++) {
