@@ -60,7 +60,8 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-const bodyHash = (body: unknown) => createHash('sha256').update(canonicalJson(body)).digest('hex');
+/** sha256 of the body's canonical JSON: what a key's request is compared by (also web/form-once.ts). */
+export const bodyHash = (body: unknown) => createHash('sha256').update(canonicalJson(body)).digest('hex');
 
 function keyOf(request: FastifyRequest): string | undefined {
   const header = request.headers['idempotency-key'];

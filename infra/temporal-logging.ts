@@ -3,6 +3,7 @@
 // process without a worker does not load the SDK's native runtime for its configuration.
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
+import { freePort } from './free-port';
 import type { Logger } from './logger';
 
 const temporalLevels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
@@ -30,13 +31,15 @@ export function temporalLogger(logger: Logger): TemporalLogger {
  * the native core's warnings, forwarded) to our logger, and its metrics to a Prometheus exporter
  * on a loopback address when asked. Once per process, before any worker or native connection.
  */
-export function installTemporalLogging(logger: Logger, options: { prometheusBindAddress?: string } = {}): void {
+export async function installTemporalLogging(logger: Logger, options: { metrics?: boolean } = {}): Promise<{ sdkMetricsUrl?: string }> {
+  const port = options.metrics ? await freePort() : undefined;
   Runtime.install({
     logger: temporalLogger(logger),
     telemetryOptions: {
       logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} },
       // The SDK's metrics, for infra/metrics.ts to pass on (METRICS_PORT).
-      ...(options.prometheusBindAddress ? { metrics: { prometheus: { bindAddress: options.prometheusBindAddress } } } : {}),
+      ...(port ? { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } } } : {}),
     },
   });
+  return port ? { sdkMetricsUrl: `http://127.0.0.1:${port}/metrics` } : {};
 }

@@ -11,7 +11,6 @@ import { apiDependencies } from '../api/dependencies';
 import { smtpProbe, workerProbe } from '../api/health';
 import { loadConfig, type AppConfig } from '../config/env';
 import { openDatabase } from '../infra/database';
-import { freePort } from '../infra/free-port';
 import { createMetrics, startMetricsServer } from '../infra/metrics';
 import { createLogger } from '../infra/logger';
 import { installTemporalLogging } from '../infra/temporal-logging';
@@ -42,8 +41,7 @@ const config = loadConfigOrExit();
 const stops: (() => Promise<void>)[] = [];
 const logger = createLogger(config.logLevel);
 // With METRICS_PORT: the SDK's exporter on a loopback port of its own, passed on by ours.
-const sdkMetricsPort = config.metrics ? await freePort() : undefined;
-installTemporalLogging(logger, sdkMetricsPort ? { prometheusBindAddress: `127.0.0.1:${sdkMetricsPort}` } : {});
+const { sdkMetricsUrl } = await installTemporalLogging(logger, { metrics: Boolean(config.metrics) });
 const metrics = config.metrics ? createMetrics() : undefined;
 const log = (line: string) => logger.info(line);
 
@@ -146,7 +144,7 @@ async function main() {
   if (config.metrics && metrics) {
     const where = config.metrics;
     const server = await startStep(
-      () => startMetricsServer({ metrics, host: where.host, port: where.port, sdkUrl: `http://127.0.0.1:${sdkMetricsPort}/metrics` }),
+      () => startMetricsServer({ metrics, host: where.host, port: where.port, ...(sdkMetricsUrl ? { sdkUrl: sdkMetricsUrl } : {}) }),
       listenFailure('the metrics endpoint', { port: where.port, portName: 'METRICS_PORT', host: where.host, hostName: 'METRICS_HOST' }),
     );
     stops.unshift(() => server.close());

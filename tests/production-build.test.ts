@@ -30,6 +30,7 @@ let temporal: DevServer;
 let mail: MailCatcher;
 const processes: { name: string; child: ChildProcess; output: () => string }[] = [];
 let apiPort: number;
+let workerMetricsPort: number;
 
 function startBuilt(name: string, script: string, env: Record<string, string>) {
   // Only what the deployment sets: no inherited TEMPORAL_* or DATABASE_URL of the test run.
@@ -52,8 +53,9 @@ beforeAll(async () => {
   const url = new URL(testDatabaseUrl);
   url.pathname = `/${database}`;
   apiPort = await freePort();
+  workerMetricsPort = await freePort();
   const common = { DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: temporal.address, PAYLOAD_KEYS: `k1:${randomBytes(32).toString('base64')}`, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn' };
-  startBuilt('worker', 'dist/worker.js', { ...common, SMTP_URL: mail.smtpUrl, PUBLIC_URL: `http://127.0.0.1:${apiPort}` });
+  startBuilt('worker', 'dist/worker.js', { ...common, SMTP_URL: mail.smtpUrl, PUBLIC_URL: `http://127.0.0.1:${apiPort}`, METRICS_PORT: String(workerMetricsPort) });
   startBuilt('api', 'dist/api-server.js', { ...common, PORT: String(apiPort), PUBLIC_URL: `http://127.0.0.1:${apiPort}` });
 });
 
@@ -98,6 +100,8 @@ test('npm ci --omit=dev installs no development tool, and the built API and work
   // The worker ran the case and its first notification.
   const announced = await mail.waitFor((m) => m.messageId === messageIdFor(`arende-${caseRef}/d1.r0.ny_uppgift0`), 30_000);
   expect(announced.to).toStrictEqual(['mottagning@exempel.se']);
+  // The worker's metrics, the SDK's among them, on its metrics port.
+  expect(await (await fetch(`http://127.0.0.1:${workerMetricsPort}/metrics`)).text()).toMatch(/^temporal_activity_execution_latency_bucket\{.*activity_type="sendNotification"/m);
   // A page too: the web app's static files are found beside the build.
   const stylesheet = await fetch(`http://127.0.0.1:${apiPort}/static/app.css`);
   expect(stylesheet.status).toBe(200);

@@ -2,9 +2,9 @@
 // once: every form carries a one-time key (`_engang`, components.tsx PostForm), claimed in the
 // same store as the API's Idempotency-Key before the handler runs. The second post waits for the
 // first and is sent where the first was; the same key with other content is refused.
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../api/errors';
+import { bodyHash } from '../api/idempotency';
 import type { IdempotencyRequest, IdempotencyStore } from '../infra/idempotency-store';
 
 declare module 'fastify' {
@@ -22,10 +22,9 @@ function formRequest(request: FastifyRequest): IdempotencyRequest | undefined {
   const body = request.body as Record<string, unknown> | undefined;
   const key = body?.[formKeyField];
   if (typeof key !== 'string' || !/^[0-9a-f-]{36}$/.test(key)) return undefined;
-  // What the user filled in, in the order of its fields: not the tokens around it.
+  // What the user filled in: not the tokens around it.
   const { _csrf: _token, [formKeyField]: _key, ...content } = body!;
-  const bodyHash = createHash('sha256').update(JSON.stringify(Object.entries(content).sort(([a], [b]) => a.localeCompare(b)))).digest('hex');
-  return { caller: request.caller.sub, key: `webb:${key}`, route: `POST ${request.url.split('?')[0]}`, bodyHash };
+  return { caller: request.caller.sub, key: `webb:${key}`, route: `POST ${request.url.split('?')[0]}`, bodyHash: bodyHash(content) };
 }
 
 /** Adds the hooks to the signed-in pages' context, after the session and the role check. */
