@@ -12,6 +12,7 @@ import type { Client, Connection } from '@temporalio/client';
 import type { IdempotencyStore } from '../infra/idempotency-store';
 import type { Logger } from '../infra/logger';
 import type { Metrics } from '../infra/metrics';
+import type { Tracing } from '../infra/tracing';
 import type { OverdueHistory } from '../infra/overdue-history';
 import type { ReceiptLinks } from '../infra/receipt-link-store';
 import { findPersonalNumber } from '../domain/personal-number';
@@ -70,6 +71,8 @@ export interface AppDependencies {
   web: WebOptions;
   /** Request metrics for GET /metrics on the metrics port (infra/metrics.ts); absent: none kept. */
   metrics?: Metrics;
+  /** OpenTelemetry (infra/tracing.ts): a span per request, the trace carried on to Temporal. */
+  tracing?: Pick<Tracing, 'fastifyPlugin'>;
   /** The process's log (infra/logger.ts); without it, nothing is logged (tests). */
   logger?: Logger;
   /** Fastify's trustProxy (TRUST_PROXY): the client's address and protocol from a reverse proxy. */
@@ -121,6 +124,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // longer than this (node checks at the interval, 30 s unless told otherwise).
     serverFactory: (handler) => createServer({ requestTimeout, connectionsCheckingInterval: Math.min(requestTimeout, 5_000) }, handler),
   }).withTypeProvider<ZodTypeProvider>();
+  // First: it instruments the hooks and routes registered after it.
+  if (deps.tracing) await app.register(deps.tracing.fastifyPlugin);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);

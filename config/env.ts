@@ -25,6 +25,13 @@ const EnvSchema = z.object({
   /** Prometheus metrics (GET /metrics) on this port, apart from the public one; unset: none. */
   METRICS_PORT: port.optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
+  /** OpenTelemetry tracing over OTLP/HTTP (infra/tracing.ts): on when either endpoint is set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional.refine((value) => value === undefined || URL.canParse(value), { message: 'Ange en http(s)-adress, till exempel http://otel-collector:4318' }),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional.refine((value) => value === undefined || URL.canParse(value), { message: 'Ange en http(s)-adress, till exempel http://otel-collector:4318/v1/traces' }),
+  OTEL_SERVICE_NAME: optional,
+  /** OpenTelemetry's own switches: OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none turn tracing off. */
+  OTEL_SDK_DISABLED: optional,
+  OTEL_TRACES_EXPORTER: optional,
   /** Behind a reverse proxy: trust its X-Forwarded-* (true, a hop count, or the proxy's addresses, comma-separated). */
   TRUST_PROXY: optional,
   TEMPORAL_ADDRESS: optional,
@@ -86,6 +93,13 @@ function temporalTargetOrExplain(env: NodeJS.ProcessEnv): TemporalTarget {
   }
 }
 
+/** An OTLP endpoint is set, and OpenTelemetry's own switches do not turn tracing off. */
+function tracingConfigured(e: Pick<z.infer<typeof EnvSchema>, 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_SDK_DISABLED' | 'OTEL_TRACES_EXPORTER'>): boolean {
+  if (e.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
+  if (e.OTEL_TRACES_EXPORTER?.split(',').some((name) => name.trim() === 'none')) return false;
+  return Boolean(e.OTEL_EXPORTER_OTLP_ENDPOINT || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+}
+
 /** TRUST_PROXY: `true`, a number of hops, or addresses and CIDR ranges, comma-separated. */
 function trustProxyOf(value: string | undefined): AppConfig['trustProxy'] {
   if (value === undefined || value === 'false') return false;
@@ -100,6 +114,8 @@ export interface AppConfig {
   logLevel: (typeof logLevels)[number];
   /** Where GET /metrics is served (infra/metrics.ts); absent: nowhere. */
   metrics?: { host: string; port: number };
+  /** OpenTelemetry tracing (infra/tracing.ts): present when an OTLP endpoint is configured. */
+  tracing?: { serviceName?: string };
   /** Fastify's trustProxy: false unless TRUST_PROXY says otherwise. */
   trustProxy: boolean | number | string[];
   publicUrl: string;
@@ -191,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     ...(e.METRICS_PORT ? { metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT } } : {}),
+    ...(tracingConfigured(e) ? { tracing: e.OTEL_SERVICE_NAME ? { serviceName: e.OTEL_SERVICE_NAME } : {} } : {}),
     trustProxy: trustProxyOf(e.TRUST_PROXY),
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     dataDir: path.resolve(e.DATA_DIR),

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../infra/project-root';
-import { prebuiltBundlePath, workflowsPath } from '../workers/worker';
+import { workflowTracingModule } from '../infra/tracing';
+import { prebuiltBundlePath, prebuiltTracedBundlePath, workflowsPath } from '../workers/worker';
 
 const outdir = path.join(projectRoot, 'dist');
 const entries = { 'api-server': 'api/server.ts', worker: 'workers/main.ts', migrate: 'scripts/migrate.ts' };
@@ -28,7 +29,12 @@ await build({
 });
 console.log(`built ${Object.keys(entries).map((name) => `dist/${name}.js`).join(', ')}`);
 
-const { code } = await bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never });
+// Two bundles: the traced one carries OpenTelemetry's workflow interceptors, loaded only by a
+// worker with an OTLP endpoint; the other keeps every cached workflow without them.
+const quiet = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never;
 mkdirSync(path.dirname(prebuiltBundlePath), { recursive: true });
-writeFileSync(prebuiltBundlePath, code);
-console.log(`built dist/workflow-bundle.js (${(code.length / 1024).toFixed(0)} KiB)`);
+for (const [file, modules] of [[prebuiltBundlePath, []], [prebuiltTracedBundlePath, [workflowTracingModule]]] as const) {
+  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [...modules], logger: quiet });
+  writeFileSync(file, code);
+  console.log(`built ${path.relative(projectRoot, file)} (${(code.length / 1024).toFixed(0)} KiB)`);
+}

@@ -32,6 +32,7 @@ import { localPayloadKeys } from '../infra/local-payload-keys';
 import { payloadDataConverter } from '../infra/payload-codec';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
+import { startTracing, type Tracing } from '../infra/tracing';
 import { ruleStoreFor } from '../infra/rule-store';
 import { activityDependencies } from '../workers/dependencies';
 import { ensureEscalationDigests } from '../workers/escalation-digests';
@@ -56,6 +57,14 @@ function loadConfigOrExit(): AppConfig {
 }
 
 async function main() {
+  // With an OTLP endpoint: one trace from the request through the workflow to its activities.
+  let tracing: Tracing | undefined;
+  if (config.tracing) {
+    const started = await startTracing({ serviceName: config.tracing.serviceName ?? 'samverkan' });
+    stops.unshift(() => started.shutdown());
+    tracing = started;
+    log(`Tracing: OpenTelemetry over OTLP/HTTP to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`);
+  }
   // Without DATABASE_URL, an embedded PostgreSQL (PGlite) under DATA_DIR, on a local port.
   let url = config.databaseUrl;
   const embeddedDir = path.join(config.dataDir, 'postgres');
@@ -126,6 +135,7 @@ async function main() {
     taskQueue: config.temporal.taskQueue,
     dataConverter,
     dependencies: activityDependencies(config, pool, smtpUrl),
+    ...(tracing ? { tracing: tracing.worker } : {}),
   });
   const workerDone = worker.run();
   stops.unshift(async () => {
@@ -135,11 +145,11 @@ async function main() {
 
   const connection = await Connection.connect({ ...connectionOptions, interceptors: apiGrpcInterceptors });
   stops.unshift(() => connection.close());
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter, ...(tracing ? { interceptors: tracing.clientInterceptors } : {}) });
   await ensureEscalationDigests(client, config.temporal.taskQueue, config.digestAt);
   log(`Escalation digests: each working day at ${config.digestAt}`);
   const health = { smtp: smtpProbe(smtpUrl), worker: workerProbe(worker) };
-  const app = await buildApp({ ...apiDependencies({ client, pool, config, ruleStore: ruleStoreFor(config, pool), health }), logger, trustProxy: config.trustProxy, ...(metrics ? { metrics } : {}) });
+  const app = await buildApp({ ...apiDependencies({ client, pool, config, ruleStore: ruleStoreFor(config, pool), health }), logger, trustProxy: config.trustProxy, ...(metrics ? { metrics } : {}), ...(tracing ? { tracing } : {}) });
   stops.unshift(() => app.close());
   if (config.metrics && metrics) {
     const where = config.metrics;

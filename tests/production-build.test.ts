@@ -1,8 +1,8 @@
 // The production path exactly as a municipality's IT runs it: `npm run build`, then in a clean
 // folder only what is deployed (package files, dist/, migrations/, web/static/),
 // `npm ci --omit=dev`, and the built worker and API started with plain `node` against a Temporal
-// dev server, the real PostgreSQL and an SMTP server: they serve, and a case opened through the
-// API reaches its unit by e-mail.
+// dev server, the real PostgreSQL and an SMTP server: they serve, a case opened through the API
+// reaches its unit by e-mail, and its trace goes from the API's process into the worker's.
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -18,6 +18,7 @@ import { startMailCatcher, type MailCatcher } from '../infra/mail-catcher';
 import { projectRoot } from '../infra/project-root';
 import { startTemporalDevServer, type DevServer } from '../infra/temporal-dev-server';
 import { testDatabaseUrl } from './support/database';
+import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver';
 
 jest.setTimeout(600_000);
 const run = promisify(execFile);
@@ -28,6 +29,7 @@ const database = `samverkan_deployed_${randomUUID().slice(0, 8)}`;
 const secret = `deployed-${randomUUID()}`;
 let temporal: DevServer;
 let mail: MailCatcher;
+let traces: OtlpReceiver;
 const processes: { name: string; child: ChildProcess; output: () => string }[] = [];
 let apiPort: number;
 let workerMetricsPort: number;
@@ -50,11 +52,12 @@ beforeAll(async () => {
 
   temporal = await startTemporalDevServer({ dataDir: temporalDir, port: await freePort(), uiPort: await freePort(), namespace: 'default', quiet: true });
   mail = await startMailCatcher();
+  traces = await startOtlpReceiver();
   const url = new URL(testDatabaseUrl);
   url.pathname = `/${database}`;
   apiPort = await freePort();
   workerMetricsPort = await freePort();
-  const common = { DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: temporal.address, PAYLOAD_KEYS: `k1:${randomBytes(32).toString('base64')}`, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn' };
+  const common = { DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: temporal.address, PAYLOAD_KEYS: `k1:${randomBytes(32).toString('base64')}`, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: traces.endpoint, OTEL_BSP_SCHEDULE_DELAY: '200' };
   startBuilt('worker', 'dist/worker.js', { ...common, SMTP_URL: mail.smtpUrl, PUBLIC_URL: `http://127.0.0.1:${apiPort}`, METRICS_PORT: String(workerMetricsPort) });
   startBuilt('api', 'dist/api-server.js', { ...common, PORT: String(apiPort), PUBLIC_URL: `http://127.0.0.1:${apiPort}` });
 });
@@ -65,6 +68,7 @@ afterAll(async () => {
     await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
   }
   await mail?.close();
+  await traces?.close();
   await temporal?.stop();
   const admin = new pg.Client({ connectionString: testDatabaseUrl });
   await admin.connect();
@@ -90,10 +94,11 @@ test('npm ci --omit=dev installs no development tool, and the built API and work
   expect(ready).toBe(200);
 
   const caseRef = `PB-${randomUUID().slice(0, 8)}`;
+  const traceId = randomBytes(16).toString('hex');
   const token = await signLocalToken({ sub: 'mottagning-deployed', role: 'handlaggare', unit: 'mottagning' }, secret);
   const opened = await fetch(`http://127.0.0.1:${apiPort}/cases`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
     body: JSON.stringify({ caseRef, kind: 'barn', flags: { vald: 'nej', barnIHushallet: false, hedersrelaterat: false, skyddadeUppgifter: false } }),
   });
   expect(opened.status).toBe(201);
@@ -102,6 +107,12 @@ test('npm ci --omit=dev installs no development tool, and the built API and work
   expect(announced.to).toStrictEqual(['mottagning@exempel.se']);
   // The worker's metrics, the SDK's among them, on its metrics port.
   expect(await (await fetch(`http://127.0.0.1:${workerMetricsPort}/metrics`)).text()).toMatch(/^temporal_activity_execution_latency_bucket\{.*activity_type="sendNotification"/m);
+  // One trace across both processes: the API's request and client call, the worker's update
+  // handler (the traced workflow bundle) and its notification activity.
+  const spans = await traces.trace(traceId, (sofar) => sofar.some((span) => span.name === 'RunActivity:sendNotification'));
+  expect(spans.map((span) => `${span.service} ${span.name}`)).toEqual(
+    expect.arrayContaining(['samverkan-api request', 'samverkan-api UpdateWithStartWorkflow:caseOpened', 'samverkan-worker HandleUpdate:caseOpened', 'samverkan-worker RunActivity:sendNotification']),
+  );
   // A page too: the web app's static files are found beside the build.
   const stylesheet = await fetch(`http://127.0.0.1:${apiPort}/static/app.css`);
   expect(stylesheet.status).toBe(200);

@@ -13,7 +13,8 @@ import { payloadDataConverter } from '../infra/payload-codec';
 import { temporalAddress, temporalConnectionOptions } from '../infra/temporal-connection';
 import { activityDependencies } from './dependencies';
 import { ensureEscalationDigests } from './escalation-digests';
-import { createCaseWorker, prebuiltBundlePath } from './worker';
+import { startTracing } from '../infra/tracing';
+import { createCaseWorker, prebuiltBundlePath, prebuiltTracedBundlePath } from './worker';
 
 const config = loadConfig();
 if (!config.mail.smtpUrl) throw new Error('SMTP_URL krävs för en fristående worker');
@@ -21,24 +22,29 @@ const logger = createLogger(config.logLevel);
 // With METRICS_PORT: the SDK's metrics (and the process's own) on GET /metrics.
 const { sdkMetricsUrl } = await installTemporalLogging(logger, { metrics: Boolean(config.metrics) });
 const metricsServer = config.metrics ? await startMetricsServer({ metrics: createMetrics(), ...config.metrics, ...(sdkMetricsUrl ? { sdkUrl: sdkMetricsUrl } : {}) }) : undefined;
+// With an OTLP endpoint: workflow and activity spans, in the traces the API's requests begin.
+const tracing = config.tracing ? await startTracing({ serviceName: config.tracing.serviceName ?? 'samverkan-worker' }) : undefined;
 const dataConverter = payloadDataConverter(requirePayloadKeys(config, 'en worker'));
 const pool = await openDatabase(requireDatabaseUrl(config, 'en worker'), { onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost (the pool reconnects)') });
 const connectionOptions = temporalConnectionOptions(config.temporal, temporalAddress(config.temporal));
 const connection = await NativeConnection.connect(connectionOptions);
 // The digest workflow runs once per namespace; every worker makes sure it is there.
 const clientConnection = await Connection.connect(connectionOptions);
-await ensureEscalationDigests(new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter }), config.temporal.taskQueue, config.digestAt);
+await ensureEscalationDigests(new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter, ...(tracing ? { interceptors: tracing.clientInterceptors } : {}) }), config.temporal.taskQueue, config.digestAt);
 await clientConnection.close();
+const bundlePath = tracing ? prebuiltTracedBundlePath : prebuiltBundlePath;
 const worker = await createCaseWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   dataConverter,
   dependencies: activityDependencies(config, pool, config.mail.smtpUrl),
-  ...(existsSync(prebuiltBundlePath) ? { workflowBundle: { codePath: prebuiltBundlePath } } : {}),
+  ...(existsSync(bundlePath) ? { workflowBundle: { codePath: bundlePath } } : {}),
+  ...(tracing ? { tracing: tracing.worker } : {}),
 });
 // The worker shuts down on SIGINT/SIGTERM by itself and lets running activities finish.
 await worker.run();
 await connection.close();
 await pool.end();
 await metricsServer?.close();
+await tracing?.shutdown();

@@ -5,10 +5,13 @@ import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio
 import path from 'node:path';
 import { createActivities, type ActivityDependencies } from '../activities';
 import { projectRoot } from '../infra/project-root';
+import type { Tracing } from '../infra/tracing';
 
 export const workflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
 /** Where `npm run build` writes the production bundle. */
 export const prebuiltBundlePath = path.join(projectRoot, 'dist', 'workflow-bundle.js');
+/** The same with OpenTelemetry's workflow interceptors in it, for a worker that traces. */
+export const prebuiltTracedBundlePath = path.join(projectRoot, 'dist', 'workflow-bundle-traced.js');
 
 /** Activities one worker runs at once (the SDK's default is 100). */
 export const maxConcurrentActivities = 20;
@@ -22,6 +25,8 @@ export interface CaseWorkerOptions {
   dataConverter: DataConverter;
   /** A prebuilt bundle (production, tests); without it the workflows are bundled at start. */
   workflowBundle?: WorkflowBundleOption;
+  /** OpenTelemetry (infra/tracing.ts): a prebuilt bundle must then be the traced one. */
+  tracing?: Tracing['worker'];
 }
 
 export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
@@ -32,6 +37,13 @@ export function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
     dataConverter: options.dataConverter,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.dependencies),
+    ...(options.tracing
+      ? {
+          // A prebuilt bundle has the workflow interceptors in it already (scripts/build.ts).
+          interceptors: { activity: options.tracing.activity, ...(options.workflowBundle ? {} : { workflowModules: options.tracing.workflowModules }) },
+          sinks: options.tracing.sinks,
+        }
+      : {}),
     // On SIGINT/SIGTERM running activities (a mail being sent, a deadline being planned) get this
     // long to finish; then they are cancelled and retried at the next start (they are idempotent).
     shutdownGraceTime: '10s',
