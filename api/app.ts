@@ -20,6 +20,8 @@ import type { Authenticator, Caller } from './auth';
 import { createAuthThrottle } from './auth-throttle';
 import type { CaseService } from './case-service';
 import type { CollaborationService } from './collaboration-service';
+import type { FamilyService } from './family-service';
+import { familyRoutes } from './routes/family';
 import { ApiError, errorHandler } from './errors';
 import { registerIdempotency } from './idempotency';
 import { checkHealth, type HealthProbe } from './health';
@@ -50,6 +52,8 @@ declare module 'fastify' {
 export interface AppDependencies {
   cases: CaseService;
   collaboration: CollaborationService;
+  /** Families of cases (ärendegrupper): links, and each case's view of the others. */
+  families: FamilyService;
   stuck: StuckList;
   /** Notifications the mail server refused for good (SMTP 5xx): the operators' alert list. */
   notificationFailures: NotificationFailureList;
@@ -212,6 +216,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     registerIdempotency(authenticated, deps.idempotency, deps.codec.codecs);
     await authenticated.register(caseRoutes(deps.cases));
     await authenticated.register(collaborationRoutes(deps.collaboration));
+    await authenticated.register(familyRoutes(deps.families));
     await authenticated.register(stuckRoutes(deps.stuck));
     await authenticated.register(notificationFailureRoutes(deps.notificationFailures));
     await authenticated.register(ruleRoutes(deps.rules));

@@ -105,6 +105,11 @@ export function createCaseService(options: CaseServiceOptions) {
 
   return {
     read,
+    /**
+     * The case's view without asking whether the caller may see it: only for what the caller is
+     * shown of it as another case of a family (api/family-service.ts), which checks on its own.
+     */
+    peek: query,
 
     /**
      * Opens a case; the same reference again answers with the case that exists. The route admits

@@ -14,6 +14,8 @@ import type { AppDependencies } from './app';
 import { createAuthenticator } from './auth';
 import { createCaseService } from './case-service';
 import { createCollaborationService } from './collaboration-service';
+import { createFamilyService } from './family-service';
+import { createPgFamilyStore } from '../infra/family-store';
 import { createRuleService } from './rule-service';
 import { createStuckList } from './stuck-list';
 import { createNotificationFailureList } from './notification-failures';
@@ -34,8 +36,11 @@ export function apiDependencies({ client, pool, config, ruleStore, health }: Api
   const organisation = async () => (await ruleStore.current()).organisation;
   const rules = async () => (await ruleStore.current()).rules;
   const cases = createCaseService({ client, taskQueue: config.temporal.taskQueue, organisation, rules });
+  // Free text kept outside Temporal is sealed with the same codecs as Temporal's payloads.
+  const codecs = client.options.loadedDataConverter.payloadCodecs;
   return {
     cases,
+    families: createFamilyService({ cases, store: createPgFamilyStore(pool, codecs), organisation }),
     collaboration: createCollaborationService({ client, cases, organisation, viewLog: createPgHandoverViewLog(pool) }),
     stuck: createStuckList({ client, organisation, stuckAfter: config.stuckAfter }),
     notificationFailures: createNotificationFailureList({ ledger: createPgNotificationLedger(pool), organisation }),
@@ -67,6 +72,6 @@ export function apiDependencies({ client, pool, config, ruleStore, health }: Api
     },
     health: { database: databaseProbe(pool), ...health },
     // The codec endpoint decodes with the client's own codecs: exactly what the API and workers encrypt.
-    codec: { codecs: client.options.loadedDataConverter.payloadCodecs, namespace: client.options.namespace, ...(config.codecCorsOrigin ? { corsOrigin: config.codecCorsOrigin } : {}) },
+    codec: { codecs, namespace: client.options.namespace, ...(config.codecCorsOrigin ? { corsOrigin: config.codecCorsOrigin } : {}) },
   };
 }

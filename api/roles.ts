@@ -19,6 +19,7 @@ export const refusals = {
   codec: 'Temporals krypterade historik avkodas bara av samordnaren och sektorchefen',
   inbox: 'Inkorgen är till för handläggare och enhetschefer vid en enhet',
   takeCase: 'Ett ärende tas av en handläggare vid enheten',
+  linkCases: 'Ärenden länkas till en familj av en handläggare eller enhetschef vid en enhet i ärendet',
   notificationFailures: 'Listan över misslyckade utskick är till för enhetschefer, sektorchef och samordnare',
 } as const;
 
