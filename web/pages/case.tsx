@@ -19,6 +19,7 @@ import { casePath } from '../links';
 import { sendPage } from '../render';
 import { formatDate } from '../time';
 import { actionDone, actionErrors, actionFrom, CaseWideActions, ConsentSection, InsatsSection, StepActions, type FailedAction, type UnitChoice } from './case-actions';
+import { FamilySummary } from './family-summary';
 import { capitalised, Changes, DeadlineList, DisputeList, EventTimeline, FlagSummary, HandoverList, MeetingList, PhaseSteps, UnitHolders, When } from './case-timeline';
 
 /** The case reference of an address; one that cannot be a case's is a case that does not exist. */
@@ -54,6 +55,7 @@ async function sendCasePage(ctx: WebContext, request: FastifyRequest, reply: Fas
   // Meetings and disputes for their open tasks and outcomes; a child that cannot be read is left out.
   const meetings = (await Promise.all(view.meetings.map((m) => ctx.services.collaboration.readMeeting(caller, caseRef, m.id).catch(() => undefined)))).filter((m): m is MeetingView => Boolean(m));
   const disputes = (await Promise.all(view.disputes.map((d) => ctx.services.collaboration.readDispute(caller, caseRef, d.id).catch(() => undefined)))).filter((d): d is DisputeView => Boolean(d));
+  const family = await ctx.services.families.read(caller, caseRef);
   const now = Date.now();
   const done = actionDone[text(request.query as FormValues, 'klart')];
   const props = { view, rules, viewer, failed, units, unitName, now };
@@ -93,6 +95,9 @@ async function sendCasePage(ctx: WebContext, request: FastifyRequest, reply: Fas
 
       <h2>Vem har vad</h2>
       <UnitHolders view={view} meetings={meetings} disputes={disputes} unitName={unitName} now={now} sector={SECTOR_UNIT} />
+
+      <h2>Familjen</h2>
+      <FamilySummary caseRef={caseRef} family={family} now={now} />
 
       <h2 id="atgarder">Det här kan du göra nu</h2>
       {caller.role === 'handlaggare' || caller.role === 'enhetschef' ? (
