@@ -68,6 +68,8 @@ export const taskKinds: Record<Deadline['key'], string> = {
   deltagande: 'Deltagande att bekräfta',
   motesuppgift: 'Uppgift från möte',
   tvist: 'Tvist att avgöra',
+  medfoljande: 'Beslut att fatta',
+  medfoljande_arende: 'Ärende att öppna',
 };
 
 /** A task whose key the input does not give (a workflow that sends none). */

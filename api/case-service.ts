@@ -26,6 +26,7 @@ import {
 } from '../domain/search-attributes';
 import { z } from '../domain/zod';
 import type { caseWorkflow } from '../workflows/case-workflow';
+import type { FamilyStore } from '../infra/family-store';
 import { canSeeCase, unitsInView } from './access';
 import { requireActiveUnit } from './active-unit';
 import type { Caller } from './auth';
@@ -39,6 +40,8 @@ export interface CaseServiceOptions {
   organisation: OrganisationSource;
   /** The rules a new case starts under: the current version. */
   rules: () => Promise<Rules>;
+  /** Families (infra/family-store.ts): a parent's decision may name only children of the family. */
+  families: Pick<FamilyStore, 'familyOf' | 'links'>;
 }
 
 /** Where a task stands in the list: due moment, then workflow id, then task id. */
@@ -87,6 +90,19 @@ export function createCaseService(options: CaseServiceOptions) {
       return await client.workflow.getHandle(caseWorkflowId(caseRef)).query(caseViewQuery);
     } catch (error) {
       throw fromTemporal(error) ?? error;
+    }
+  }
+
+  /** Each named case must be a child's case in the family of `caseRef`: the field and the reason otherwise. */
+  async function requireChildrenOfFamily(caseRef: string, refs: string[], field: string): Promise<void> {
+    const familyId = await options.families.familyOf(caseRef);
+    const members = familyId ? new Set((await options.families.links(familyId)).filter((link) => !link.unlinkedAt).map((link) => link.caseRef)) : new Set<string>();
+    for (const [index, ref] of refs.entries()) {
+      const at = field === 'arende' ? field : `${field}.${index}`;
+      const refuse = (message: string) => new ApiError(400, 'OGILTIG_UPPGIFT', `${at}: ${message}`, [{ field: at, message }]);
+      if (!members.has(ref)) throw refuse(`Ärendet ${ref} hör inte till familjen; länka det till familjen först`);
+      const child = await query(ref).catch(() => undefined);
+      if (child?.kind !== 'barn') throw refuse(`Ärendet ${ref} är inte ett barns ärende`);
     }
   }
 
@@ -167,6 +183,8 @@ export function createCaseService(options: CaseServiceOptions) {
     async perform(caller: Caller, caseRef: string, action: CaseAction): Promise<CaseView> {
       await read(caller, caseRef);
       if (action.type === 'besluta_insats' || action.type === 'erbjudande') requireActiveUnit(await organisation(), 'utforare', action.utforare);
+      if (action.type === 'besluta_insats' && action.medfoljandeBarn?.length) await requireChildrenOfFamily(caseRef, action.medfoljandeBarn, 'medfoljandeBarn');
+      if (action.type === 'medfoljande_arende_oppnat') await requireChildrenOfFamily(caseRef, [action.arende], 'arende');
       try {
         return await client.workflow
           .getHandle(caseWorkflowId(caseRef))

@@ -35,12 +35,13 @@ export interface ApiDependencyOptions {
 export function apiDependencies({ client, pool, config, ruleStore, health }: ApiDependencyOptions): AppDependencies {
   const organisation = async () => (await ruleStore.current()).organisation;
   const rules = async () => (await ruleStore.current()).rules;
-  const cases = createCaseService({ client, taskQueue: config.temporal.taskQueue, organisation, rules });
   // Free text kept outside Temporal is sealed with the same codecs as Temporal's payloads.
   const codecs = client.options.loadedDataConverter.payloadCodecs;
+  const familyStore = createPgFamilyStore(pool, codecs);
+  const cases = createCaseService({ client, taskQueue: config.temporal.taskQueue, organisation, rules, families: familyStore });
   return {
     cases,
-    families: createFamilyService({ cases, store: createPgFamilyStore(pool, codecs), organisation }),
+    families: createFamilyService({ cases, store: familyStore, organisation }),
     collaboration: createCollaborationService({ client, cases, organisation, viewLog: createPgHandoverViewLog(pool) }),
     stuck: createStuckList({ client, organisation, stuckAfter: config.stuckAfter }),
     notificationFailures: createNotificationFailureList({ ledger: createPgNotificationLedger(pool), organisation }),

@@ -81,7 +81,15 @@ export const CaseActionSchema = z.discriminatedUnion('type', [
     skal: z.string().trim().min(10, { message: 'Ange skälet till förlängningen (minst 10 tecken)' }).max(1000),
   }),
   z.object({ type: z.literal('avsluta_utredning'), beslut: z.enum(['insatser', 'inga_insatser']) }),
-  z.object({ type: z.literal('besluta_insats'), insats: slug, utforare: slug }),
+  z.object({
+    type: z.literal('besluta_insats'),
+    insats: slug,
+    utforare: slug,
+    /** Children of the family who follow the parent into the insats (skyddat boende): each needs a decision of its own. */
+    medfoljandeBarn: z.array(CaseRef).max(10, { message: 'Högst 10 barn' }).optional(),
+    /** Children who follow and have no case yet: one is opened for each. */
+    medfoljandeBarnUtanArende: z.int({ message: 'Ange ett antal' }).min(0).max(10, { message: 'Högst 10 barn' }).optional(),
+  }),
   z.object({ type: z.literal('uppfoljning'), insatsId }),
   z.object({ type: z.literal('avsluta_insats'), insatsId }),
   z.object({ type: z.literal('avsluta_arende') }),
@@ -94,6 +102,8 @@ export const CaseActionSchema = z.discriminatedUnion('type', [
   }),
   /** A withdrawn consent blocks the next handover and cancels those still pending under it. */
   z.object({ type: z.literal('aterkalla_samtycke'), samtyckeId: z.string().regex(/^s\d+$/, { message: 'Ogiltigt samtyckes-id' }) }),
+  /** A case was opened for a child who follows the parent: the child's own decision is asked of it. */
+  z.object({ type: z.literal('medfoljande_arende_oppnat'), arende: CaseRef }),
   /** A handläggare takes the case for the unit: its tasks there are theirs ("mina"). */
   z.object({ type: z.literal('ta_arende') }),
   /** The unit's enhetschef gives the case to one of the unit's handläggare. */
@@ -114,10 +124,18 @@ export interface ActionRequest {
   action: CaseAction;
 }
 
+/** What a parent's case tells a child's: the child follows the parent into this insats (workflows/following-children.ts). */
+export interface FollowsParent {
+  parentCaseRef: string;
+  insats: string;
+  decidedAt: string;
+  by: string;
+}
+
 // ---- State, as queries return it ----
 
 /** Deadlines that are not lifecycle steps: follow-ups, required handovers, and child workflows' clocks. */
-export const OtherDeadlineKey = z.enum(['uppfoljning', 'overlamning', 'kvittens', 'komplettering', 'planeringsmote', 'deltagande', 'motesuppgift', 'tvist']);
+export const OtherDeadlineKey = z.enum(['uppfoljning', 'overlamning', 'kvittens', 'komplettering', 'planeringsmote', 'deltagande', 'motesuppgift', 'tvist', 'medfoljande', 'medfoljande_arende']);
 
 export const DeadlineSchema = z.object({
   id: z.string(),

@@ -44,6 +44,13 @@ const defaultDisputeRules: Rules['disputes'] = {
   legal: { source: LOCAL, citation: 'Oenighet mellan enheter avgörs av sektorchefen' },
 };
 
+const defaultFollowingChildren: Rules['followingChildren'] = {
+  insatser: ['skyddat_boende'],
+  decision: { duration: 'P1D', counting: 'arbetsdagar', reminders: ['PT4H'] },
+  openCase: { duration: 'P0D', counting: 'kalenderdagar', reminders: ['PT4H'] },
+  legal: { source: LOCAL, citation: 'Ett barn som följer med en förälder till skyddat boende ska ha ett eget beslut; kontrollera lagrummet mot SoL (2025:400)' },
+};
+
 const violence = ['ja', 'misstanke'] as const;
 
 export const defaultRules: Rules = {
@@ -172,4 +179,5 @@ export const defaultRules: Rules = {
   handovers: defaultHandoverRules,
   meetings: defaultMeetingRules,
   disputes: defaultDisputeRules,
+  followingChildren: defaultFollowingChildren,
 };

@@ -91,4 +91,6 @@ export const familyStepLabels: Record<string, string> = {
   tvist_avgjord: 'Tvist avgjord',
   tvist_installd: 'Tvist inställd',
   regelversion: 'Flyttad till en annan regelversion',
+  medfoljande: 'Följer med en förälder: eget beslut krävs',
+  medfoljande_arende_oppnat: 'Ärende öppnat för medföljande barn',
 };

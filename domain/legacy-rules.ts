@@ -6,8 +6,8 @@
 import type { Rules } from './rules';
 
 /** A rule set as it may have been recorded: the parts added later may be missing. */
-export type RecordedRules = Omit<Rules, 'escalationDigest' | 'triggers' | 'handovers' | 'meetings' | 'disputes'> &
-  Partial<Pick<Rules, 'escalationDigest' | 'triggers' | 'meetings' | 'disputes'>> & {
+export type RecordedRules = Omit<Rules, 'escalationDigest' | 'triggers' | 'handovers' | 'meetings' | 'disputes' | 'followingChildren'> &
+  Partial<Pick<Rules, 'escalationDigest' | 'triggers' | 'meetings' | 'disputes' | 'followingChildren'>> & {
     handovers?: Omit<Rules['handovers'], 'partnerGrounds'> & { partnerGrounds?: Rules['handovers']['partnerGrounds'] };
   };
 
@@ -51,9 +51,20 @@ const legacyDisputes: Rules['disputes'] = Object.freeze({
   legal: { source: LOCAL, citation: 'Oenighet mellan enheter avgörs av sektorchefen' },
 }) as Rules['disputes'];
 
+/**
+ * Rule sets older than following children asked nothing of them because nothing could name one;
+ * a parent's decision that names a child under such a version gets these (the first defaults).
+ */
+const legacyFollowingChildren: Rules['followingChildren'] = Object.freeze({
+  insatser: ['skyddat_boende'],
+  decision: { duration: 'P1D', counting: 'arbetsdagar', reminders: ['PT4H'] },
+  openCase: { duration: 'P0D', counting: 'kalenderdagar', reminders: ['PT4H'] },
+  legal: { source: LOCAL, citation: 'Ett barn som följer med en förälder till skyddat boende ska ha ett eget beslut; kontrollera lagrummet mot SoL (2025:400)' },
+}) as Rules['followingChildren'];
+
 /** A recorded rule set made complete; a complete one comes back as it is. */
 export function completeRecordedRules(recorded: RecordedRules): Rules {
-  if (recorded.handovers?.partnerGrounds && recorded.meetings && recorded.disputes && recorded.triggers && recorded.escalationDigest !== undefined) {
+  if (recorded.handovers?.partnerGrounds && recorded.meetings && recorded.disputes && recorded.triggers && recorded.escalationDigest !== undefined && recorded.followingChildren) {
     return recorded as Rules;
   }
   return {
@@ -64,5 +75,6 @@ export function completeRecordedRules(recorded: RecordedRules): Rules {
     handovers: recorded.handovers ? { ...recorded.handovers, partnerGrounds: recorded.handovers.partnerGrounds ?? {} } : legacyHandovers,
     meetings: recorded.meetings ?? legacyMeetings,
     disputes: recorded.disputes ?? legacyDisputes,
+    followingChildren: recorded.followingChildren ?? legacyFollowingChildren,
   };
 }

@@ -1,7 +1,7 @@
 // The workflows' messages: Updates for every change, Queries for state, Signals between a case
 // and its children. Imported by the API and by workflow code alike, so it imports nothing unsafe.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ActionRequest, CaseView } from './case';
+import type { ActionRequest, CaseView, FollowsParent } from './case';
 import type { ChangeRules } from './rule-change';
 import type { ChildChanged } from './child-status';
 import type { DecideDispute, DisputeView, RaiseDispute } from './dispute';
@@ -27,6 +27,9 @@ export const raiseDisputeUpdate = defineUpdate<{ disputeId: string; workflowId: 
 
 /** The samordnare moves the case to a newer rules version; the move is recorded on the case. */
 export const changeRulesUpdate = defineUpdate<CaseView, [ChangeRules]>('changeRules');
+
+/** A parent's case tells a child's: the child follows the parent into skyddat boende and needs a decision of its own. */
+export const followsParentSignal = defineSignal<[FollowsParent]>('followsParent');
 
 /** A child tells its case that its state changed. */
 export const childChangedSignal = defineSignal<[ChildChanged]>('childChanged');

@@ -4,7 +4,7 @@
 // their deadline, that meetings bring two units together, that partners' grounds exist.
 import { OrganisationSchema, SECTOR_UNIT, type Organisation } from './organisation';
 import { defaultRules } from './default-rules';
-import { DisputeRulesSchema, HandoverRulesSchema, MeetingRulesSchema, RulesSchema, TriggerSchema, type EscalationStep, type Rules } from './rules';
+import { DisputeRulesSchema, FollowingChildrenRulesSchema, HandoverRulesSchema, MeetingRulesSchema, RulesSchema, TriggerSchema, type EscalationStep, type Rules } from './rules';
 import { describeIssues, z } from './zod';
 
 /**
@@ -17,6 +17,7 @@ export const RulesDraftSchema = RulesSchema.extend({
   handovers: HandoverRulesSchema.extend({ partnerGrounds: HandoverRulesSchema.shape.partnerGrounds.default({}) }).default(() => defaultRules.handovers),
   meetings: MeetingRulesSchema.default(() => defaultRules.meetings),
   disputes: DisputeRulesSchema.default(() => defaultRules.disputes),
+  followingChildren: FollowingChildrenRulesSchema.default(() => defaultRules.followingChildren),
 });
 export type RulesDraftInput = z.input<typeof RulesDraftSchema>;
 
@@ -97,6 +98,8 @@ function timedRules(rules: RuleSetDraft['rules']): TimedRule[] {
   list.push({ path: ['rules', 'handovers', 'answer'], label: 'Svar på kompletteringsbegäran', ...rules.handovers.answer });
   if (rules.meetings.tasks) list.push({ path: ['rules', 'meetings', 'tasks'], label: 'Mötesuppgifter', ...rules.meetings.tasks });
   list.push({ path: ['rules', 'disputes', 'decision'], label: 'Beslut i tvist', ...rules.disputes.decision });
+  list.push({ path: ['rules', 'followingChildren', 'decision'], label: 'Eget beslut för medföljande barn', ...rules.followingChildren.decision });
+  list.push({ path: ['rules', 'followingChildren', 'openCase'], label: 'Ärende för medföljande barn', ...rules.followingChildren.openCase });
   return list;
 }
 
@@ -183,6 +186,10 @@ export function checkRuleSet(draft: RuleSetDraft, previous?: Pick<RuleSetVersion
   if (!rules.followUps.stod_valdsutovare) {
     add(['rules', 'followUps', 'stod_valdsutovare'], 'Uppföljningen stod_valdsutovare behövs: erbjudandet till en våldsutövare registreras som den insatsen');
   }
+
+  rules.followingChildren.insatser.forEach((insats, i) => {
+    if (!rules.followUps[insats]) add(['rules', 'followingChildren', 'insatser', i], `Medföljande barn: insatsen ${insats} finns inte bland followUps`);
+  });
 
   const grounds = new Set(rules.handovers.disclosureGrounds.map((g) => g.id));
   for (const [partner, allowed] of Object.entries(rules.handovers.partnerGrounds)) {

@@ -145,6 +145,23 @@ export const MeetingRulesSchema = z.object({
 
 export const DisputeRulesSchema = z.object({ decision: TimingSchema, legal: LegalSourceSchema });
 
+/**
+ * A child who follows a parent into skyddat boende needs a decision of its own: when the parent's
+ * decision names the child, the child's case gets a required task for the unit deciding on
+ * children's insatser (or, for a child without a case, the unit opening children's cases gets a
+ * task in the parent's case to open one), until the child's own decision is recorded.
+ */
+export const FollowingChildrenRulesSchema = z.object({
+  /** The insatser (keys of followUps) a child can follow a parent into. */
+  insatser: z.array(slug).min(1),
+  /** The child's own decision is due within this time of the parent's. */
+  decision: TimingSchema,
+  /** A case is opened for a child who has none within this time. */
+  openCase: TimingSchema,
+  legal: LegalSourceSchema,
+});
+export type FollowingChildrenRules = z.infer<typeof FollowingChildrenRulesSchema>;
+
 /** The deadlines the lifecycle knows; the rules say how long each one is and who owns it. */
 export const DeadlineKey = z.enum(deadlineKeys);
 export type DeadlineKey = z.infer<typeof DeadlineKey>;
@@ -172,6 +189,7 @@ export const RulesSchema = z.object({
   handovers: HandoverRulesSchema,
   meetings: MeetingRulesSchema,
   disputes: DisputeRulesSchema,
+  followingChildren: FollowingChildrenRulesSchema,
 });
 /** A complete rule set, as the store keeps it and a case runs under it. */
 export type Rules = z.infer<typeof RulesSchema>;

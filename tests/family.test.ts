@@ -152,3 +152,31 @@ describe('unlinking', () => {
     expect(rows[0]!.row).not.toContain('Mamman');
   });
 });
+
+describe('children who follow a parent', () => {
+  test("the mother's decision may name only children's cases of her family; a named child's case then owes its own decision", async () => {
+    const { mother, child } = await family();
+    const stranger = await open(mottagning, 'barn');
+    expect((await h.callAs('POST', `/cases/${mother}/actions`, rvt, { type: 'riskbedomning', instrument: 'FREDA', riskniva: 'hog' })).status).toBe(200);
+    expect((await h.callAs('POST', `/cases/${mother}/actions`, rvt, { type: 'avsluta_utredning', beslut: 'insatser' })).status).toBe(200);
+    const decision = { type: 'besluta_insats', insats: 'skyddat_boende', utforare: 'kvinnojour', medfoljandeBarn: [child] };
+    const notYet = await h.callAs('POST', `/cases/${mother}/actions`, rvt, decision);
+    expect(notYet).toMatchObject({ status: 400, body: { error: { fields: [{ field: 'medfoljandeBarn.0', message: expect.stringContaining('hör inte till familjen') }] } } });
+    expect((await h.callAs('GET', `/cases/${mother}`, rvt)).body.insatser).toStrictEqual([]);
+
+    expect((await h.callAs('POST', `/cases/${mother}/familj`, rvt, { arende: child, skal: 'Barnet följer med mamman' })).status).toBe(200);
+    const withStranger = await h.callAs('POST', `/cases/${mother}/actions`, rvt, { ...decision, medfoljandeBarn: [child, stranger] });
+    expect(withStranger).toMatchObject({ status: 400, body: { error: { fields: [{ field: 'medfoljandeBarn.1' }] } } });
+    const decided = await h.callAs('POST', `/cases/${mother}/actions`, rvt, decision);
+    expect(decided.status).toBe(200);
+    let owed: any[] = [];
+    for (let i = 0; i < 50 && owed.length === 0; i++) {
+      owed = (await h.callAs('GET', `/cases/${child}`, { unit: 'bou' })).body.openTasks?.filter((t: any) => t.key === 'medfoljande') ?? [];
+      if (owed.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(owed.map((t) => [t.title, t.unit])).toStrictEqual([['Eget beslut för medföljande barn', 'bou']]);
+    // The family sees it: the mother's decision, and the child's step now waiting at BoU.
+    const seen = await h.callAs('GET', `/cases/${mother}/familj`, rvt);
+    expect(seen.body.members[0].openSteps.map((s: any) => [s.title, s.unit])).toContainEqual(['Eget beslut för medföljande barn', 'bou']);
+  });
+});

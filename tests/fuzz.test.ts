@@ -12,12 +12,17 @@ let h: ApiHarness;
 let caseRef: string;
 let handoverId: string;
 let meetingId: string;
+let sibling: string;
 beforeAll(async () => {
   h = await startApiHarness();
   caseRef = `FZ-${randomUUID().slice(0, 8)}`;
   const flags = { vald: 'ja', barnIHushallet: true, hedersrelaterat: false, skyddadeUppgifter: false };
   const opened = await h.callAs('POST', '/cases', { unit: 'mottagning' }, { caseRef, kind: 'barn', flags });
   const sent = await h.callAs('POST', `/cases/${caseRef}/overlamningar`, { unit: 'mottagning' }, { till: 'rvt', innehall: handoverContent() });
+  // A sibling's case, for linking into the family.
+  sibling = `FZ-${randomUUID().slice(0, 8)}`;
+  const other = await h.callAs('POST', '/cases', { unit: 'mottagning' }, { caseRef: sibling, kind: 'barn', flags });
+  if (other.status !== 201) throw new Error(`the sibling's case could not be set up: ${other.status}`);
   if (opened.status !== 201 || sent.status !== 201) throw new Error(`the case to fuzz could not be set up: ${opened.status} ${sent.status}`);
   handoverId = sent.body.id;
   meetingId = opened.body.meetings[0].id;
@@ -32,7 +37,8 @@ async function state() {
   const rules = await h.ruleStore.history();
   // Notifications go out on their own time: what was sent is not part of what a request changes.
   const deadlines = view.deadlines.map((d: any) => ({ id: d.id, status: d.status, dueAt: d.dueAt, revision: d.revision, extensions: d.extensions }));
-  return { events: view.events, deadlines, handovers: view.handovers, meetings: view.meetings, disputes: view.disputes, flags: view.flags, versions: rules.length };
+  const family = (await h.callAs('GET', `/cases/${caseRef}/familj`, { unit: 'mottagning' })).body;
+  return { events: view.events, deadlines, handovers: view.handovers, meetings: view.meetings, disputes: view.disputes, flags: view.flags, versions: rules.length, family: family.history };
 }
 
 /** A valid body for each write endpoint, and who may send it. */
@@ -46,6 +52,8 @@ const endpoints = () => [
   { url: '/regelverk', caller: { unit: 'ifo', role: 'samordnare' as const }, valid: { skal: 'Fuzz', organisation: {}, rules: {} } },
   { url: '/regelverk/aterstall', caller: { unit: 'ifo', role: 'samordnare' as const }, valid: { version: 1, skal: 'Tillbaka till ettan' } },
   { url: '/regelverk/flytta', caller: { unit: 'ifo', role: 'samordnare' as const }, valid: { arenden: [caseRef], skal: 'Flytt' } },
+  { url: `/cases/${caseRef}/familj`, caller: { unit: 'mottagning' }, valid: { arende: sibling, skal: 'Syskon i samma hushåll' } },
+  { url: `/cases/${caseRef}/familj/avlanka`, caller: { unit: 'mottagning' }, valid: { skal: 'Fel ärende länkades' } },
 ];
 
 /** A valid body with one field, somewhere in it, replaced by anything. */
@@ -70,7 +78,7 @@ test('generated bad bodies: no 5xx, every field fault named, nothing changes', a
   let baseline = await state();
   const seen = { requests: 0, refused: 0 };
   await fc.assert(
-    fc.asyncProperty(fc.nat({ max: 8 }), fc.array(fc.nat(), { minLength: 0, maxLength: 4 }), junk, fc.boolean(), async (which, path, replacement, whole) => {
+    fc.asyncProperty(fc.nat({ max: endpoints().length - 1 }), fc.array(fc.nat(), { minLength: 0, maxLength: 4 }), junk, fc.boolean(), async (which, path, replacement, whole) => {
       const endpoint = endpoints()[which]!;
       const body = whole ? replacement : mutate(endpoint.valid, path, replacement);
       const answer = await h.app.inject({

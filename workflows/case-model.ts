@@ -87,7 +87,7 @@ export class CaseModel {
       }
       return module.check?.(this, action, actor);
     }
-    const allowed = module.phases.includes(state.phase) && (!module.kinds || module.kinds.includes(state.kind));
+    const allowed = (module.phases.includes(state.phase) || module.alsoWhen?.(this, action) === true) && (!module.kinds || module.kinds.includes(state.kind));
     if (!allowed) throw caseFailure('FEL_FAS', `Det går inte att ${module.label} när ärendet är i fasen ${phaseLabels[state.phase]}`, 'action.type');
     const owner = this.stepDeadline(module)?.unit ?? module.owner?.(this) ?? this.rules.insatsOwner[state.kind];
     if (owner !== actor.unit) throw caseFailure('EJ_BEHORIG', `Steget ägs av enheten ${owner}; enheten ${actor.unit} kan inte ${module.label}`);

@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
 import type { CaseMemo, CaseState, CaseWorkflowInput, Deadline, MemoTask } from '../domain/case';
+import { caseWorkflowId } from '../domain/ids';
 import type { RaiseDispute } from '../domain/dispute';
 import { caseStateAsRecorded, startHandoverAsRecorded } from '../domain/legacy-names';
 import { completeRecordedRules } from '../domain/legacy-rules';
@@ -23,6 +24,7 @@ import {
   caseViewQuery,
   changeRulesUpdate,
   childChangedSignal,
+  followsParentSignal,
   performActionUpdate,
   raiseDisputeUpdate,
   startHandoverUpdate,
@@ -58,6 +60,7 @@ import { CaseModel, type DeadlineSpec, type PlannedMoments } from './case-model'
 import { applyRulesChange, checkRulesChange } from './case-rule-moves';
 import { DeadlineTracker, planMoments, timingOverrides } from './deadline-tracker';
 import { disputeWorkflow } from './dispute-workflow';
+import { alreadyAsked, childCanFollow, decisionSpec, openCaseSpec } from './following-children';
 import { handoverWorkflow } from './handover-workflow';
 import { meetingWorkflow } from './meeting-workflow';
 import { setCheckedUpdate } from './validated';
@@ -164,6 +167,25 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
     }
   };
 
+  /**
+   * Asks each child's case for its own decision: the child follows this parent into `insats`. A
+   * child whose case is not running (closed, or never opened) gets a task here instead, for the
+   * unit opening children's cases.
+   */
+  const askChildren = async (refs: string[], insats: string, by: string, now: string) => {
+    for (const ref of refs) {
+      const asked = await getExternalWorkflowHandle(caseWorkflowId(ref))
+        .signal(followsParentSignal, { parentCaseRef: model.state.caseRef, insats, decidedAt: now, by })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (asked) continue;
+      const spec = openCaseSpec(model, now, `medfoljer:${ref}`);
+      model.addDeadline(spec, await planMoments(model.rules, spec), now);
+    }
+  };
+
   const startDispute = async (request: RaiseDispute) => {
     const child = reserveChild(model, 'tvist');
     const { id, workflowId } = child;
@@ -215,6 +237,13 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
         // What the new facts call for and the case has not had: it runs from the change.
         const { newHandovers, newMeetings } = planRuleChange(model.state, model.rules, model.rules);
         await startRequiredSteps(newHandovers, newMeetings, now);
+      }
+      if (request.action.type === 'besluta_insats' && request.action.medfoljandeBarn?.length) {
+        await askChildren(request.action.medfoljandeBarn, request.action.insats, request.actor.sub, now);
+      }
+      if (request.action.type === 'medfoljande_arende_oppnat') {
+        const insats = [...model.state.insatser].reverse().find((i) => childCanFollow(model, i.kind));
+        if (insats) await askChildren([request.action.arende], insats.kind, request.actor.sub, now);
       }
       if (request.action.type === 'aterkalla_samtycke') {
         await withdraw(pendingUnderConsent(model, request.action.samtyckeId), 'Samtycket har återkallats');
@@ -286,6 +315,19 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
       tracker.watch(model.openDeadlines());
       return model.view(Date.now());
     },
+  });
+
+  // A parent's decision names this child: its own decision is required, with a clock of its own.
+  setHandler(followsParentSignal, async (parent) => {
+    await lock.runExclusive(async () => {
+      if (model.closed || alreadyAsked(model, parent)) return;
+      const now = nowIso();
+      const spec = decisionSpec(model, parent);
+      model.addDeadline(spec, await planMoments(model.rules, spec), now);
+      model.state.events.push({ at: now, type: 'medfoljande', unit: spec.unit, by: parent.by, summary: `Följer med en förälder (ärende ${parent.parentCaseRef}): eget beslut krävs` });
+      publish();
+      tracker.watch(model.openDeadlines());
+    });
   });
 
   setHandler(childChangedSignal, async (change) => {

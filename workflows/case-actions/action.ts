@@ -31,6 +31,8 @@ export interface CaseActionModule<T extends CaseActionType> {
    * open to every unit in the case in every open phase.
    */
   phases: readonly Phase[] | 'any';
+  /** Also allowed outside its phases when this holds (a duty that may arrive in any phase). */
+  alsoWhen?(model: CaseModel, action: ActionOf<T>): boolean;
   /** Only for these kinds of case (default: all). */
   kinds?: readonly CaseKind[];
   /** As in "Det går inte att <label> …": the verb phrase of refusals and the default event summary. */

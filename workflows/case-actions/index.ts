@@ -4,6 +4,7 @@ import type { CaseActionTable } from './action';
 import { andraFakta } from './andra-fakta';
 import { taArende } from './ta-arende';
 import { tilldela } from './tilldela';
+import { medfoljandeArendeOppnat } from './medfoljande-arende-oppnat';
 import { aterkallaSamtycke } from './aterkalla-samtycke';
 import { avslutaArende } from './avsluta-arende';
 import { avslutaInsats } from './avsluta-insats';
@@ -33,6 +34,7 @@ export const caseActions: CaseActionTable = {
   andra_fakta: andraFakta,
   ta_arende: taArende,
   tilldela,
+  medfoljande_arende_oppnat: medfoljandeArendeOppnat,
 };
 
 export type { ActionPlan, ExtensionSpec, PlannedAction } from './action';
