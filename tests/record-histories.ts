@@ -147,6 +147,44 @@ try {
     await act(utovare, 'rvt', { type: 'avsluta_arende' });
     await record(h, 'utovare-erbjudande', utovare);
   }
+  if (wanted('family')) {
+    // A mother's skyddat boende decision names her child, and one more child without a case:
+    // the child's own decision comes late, after its escalation; mottagningen opens the other
+    // child's case, which then owes its decision too. A third child's violence is found out
+    // during the utredning. Then everything is closed.
+    const mother = await h.startCase({ kind: 'vuxen', flags: { vald: 'ja', barnIHushallet: true } });
+    const child = await h.startCase({ kind: 'barn', flags: { vald: 'ja', barnIHushallet: true } });
+    await act(mother, 'rvt', { type: 'riskbedomning', instrument: 'FREDA', riskniva: 'hog' });
+    await act(mother, 'rvt', { type: 'avsluta_utredning', beslut: 'insatser' });
+    const boende = await act(mother, 'rvt', { type: 'besluta_insats', insats: 'skyddat_boende', utforare: 'kvinnojour', medfoljandeBarn: [child.caseRef], medfoljandeBarnUtanArende: 1 });
+    await skipBy(h.env, 3 * DAY);
+    await h.settled(child.handle);
+    await h.settled(mother.handle);
+    await act(child, 'bou', { type: 'besluta_insats', insats: 'skyddat_boende', utforare: 'kvinnojour' });
+    const opened = await h.startCase({ kind: 'barn', flags: { vald: 'ja', barnIHushallet: true } });
+    await act(mother, 'mottagning', { type: 'medfoljande_arende_oppnat', arende: opened.caseRef });
+    await skipBy(h.env, DAY);
+    await h.settled(opened.handle);
+    await act(opened, 'bou', { type: 'besluta_insats', insats: 'skyddat_boende', utforare: 'kvinnojour' });
+    await act(mother, 'rvt', { type: 'avsluta_insats', insatsId: boende.insatser[0]!.id });
+    await act(mother, 'rvt', { type: 'avsluta_arende' });
+    await record(h, 'vuxen-medfoljande-barn', mother);
+    for (const [name, started] of [['barn-medfoljer', child], ['barn-medfoljer-nytt-arende', opened]] as const) {
+      await act(started, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
+      await act(started, 'mottagning', { type: 'forhandsbedomning', beslut: 'ingen_utredning' });
+      await record(h, name, started);
+    }
+
+    const told = await h.startCase({ kind: 'barn' });
+    await act(told, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
+    await act(told, 'mottagning', { type: 'forhandsbedomning', beslut: 'inled_utredning' });
+    await act(told, 'bou', { type: 'andra_fakta', flags: { vald: 'ja' }, skal: 'Barnet berättade om våld under utredningen' });
+    await skipBy(h.env, 2 * DAY);
+    await h.settled(told.handle);
+    await act(told, 'bou', { type: 'avsluta_utredning', beslut: 'inga_insatser' });
+    await record(h, 'barn-fakta-under-utredning', told);
+    await h.terminateAll();
+  }
   if (wanted('rules')) {
     // A child case moved by the samordnare to version 2: a shorter förhandsbedömning and a new
     // required handover; the new deadline is reminded, then the case is closed.
