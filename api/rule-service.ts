@@ -5,6 +5,7 @@ import diff from 'microdiff';
 import { caseWorkflowId, type CaseView } from '../domain/case';
 import { caseViewQuery, changeRulesUpdate } from '../domain/messages';
 import { findUnit, type Organisation } from '../domain/organisation';
+import { gatesInForce } from '../domain/gates';
 import { planRuleChange } from '../domain/rule-change';
 import { validateRuleSet, type RuleSetDraft, type RuleSetIssue, type RuleSetVersion } from '../domain/rule-set';
 import type { Rules } from '../domain/rules';
@@ -89,6 +90,9 @@ export function createRuleService(options: { client: Client; store: RuleStore })
       return { deadlineId: deadline.id, title: replan.title, from: deadline.dueAt, to: dueAt, overdueAtOnce: Date.parse(dueAt) <= now };
     });
     const retiredUnits = view.involvedUnits.filter((unit) => findUnit(proposedOrg, unit)?.retired);
+    // Gates the proposed version would hold in the case that its own version does not.
+    const holding = new Set(gatesInForce(view, await rulesOf(view.rulesVersion)).map((gate) => gate.id));
+    const newGates = gatesInForce(view, proposed).filter((gate) => !holding.has(gate.id)).map((gate) => gate.title);
     const effect: CaseEffect = {
       caseRef: view.caseRef,
       version: view.rulesVersion,
@@ -96,8 +100,9 @@ export function createRuleService(options: { client: Client; store: RuleStore })
       newRequirements: [...plan.newHandovers, ...plan.newMeetings].map((t) => t.title),
       noLongerRequired: plan.noLongerRequired.map((id) => view.deadlines.find((d) => d.id === id)!.title),
       retiredUnits,
+      newGates,
     };
-    const changes = movedDeadlines.length + effect.newRequirements.length + effect.noLongerRequired.length + retiredUnits.length;
+    const changes = movedDeadlines.length + effect.newRequirements.length + effect.noLongerRequired.length + retiredUnits.length + newGates.length;
     return changes > 0 ? effect : undefined;
   }
 

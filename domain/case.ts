@@ -1,7 +1,7 @@
 // A case as the system sees it: a reference into the record system, the flags that drive
 // the rules, the phase, and who must do what by when. No names, no journal text.
 import { ConsentSchema, DisputeSummarySchema, HandoverSummarySchema, MeetingSummarySchema } from './child-status';
-import { CaseKind, RiskInstrument, ValdAnswer } from './facts';
+import { CaseKind, RiskInstrument, Tolk, ValdAnswer } from './facts';
 import { phases } from './lifecycle';
 import { containsPersonalNumber } from './personal-number';
 import { Counting, DeadlineKey, EscalationTarget, LegalSourceSchema, type Rules } from './rules';
@@ -102,6 +102,10 @@ export const CaseActionSchema = z.discriminatedUnion('type', [
   }),
   /** A withdrawn consent blocks the next handover and cancels those still pending under it. */
   z.object({ type: z.literal('aterkalla_samtycke'), samtyckeId: z.string().regex(/^s\d+$/, { message: 'Ogiltigt samtyckes-id' }) }),
+  /** Protection is arranged (skyddat boende, skyddsplan): what a gate may wait for. */
+  z.object({ type: z.literal('skydd_ordnat') }),
+  /** Contact with the child's guardians, and who interpreted. */
+  z.object({ type: z.literal('kontakt_vardnadshavare'), tolk: Tolk }),
   /** A case was opened for a child who follows the parent: the child's own decision is asked of it. */
   z.object({ type: z.literal('medfoljande_arende_oppnat'), arende: CaseRef }),
   /** A handläggare takes the case for the unit: its tasks there are theirs ("mina"). */
@@ -228,6 +232,8 @@ export const CaseStateSchema = z.object({
   rulesChanges: z.array(RulesChangeSchema).optional(),
   /** Who holds the case in each unit (one per unit): who took it or was given it, by whom, when. */
   assignments: z.array(z.object({ unit: slug, sub: z.string(), by: z.string(), at: isoTimestamp })).optional(),
+  /** When protection was recorded as arranged, and by whom: gates may wait for it. */
+  protectionArranged: z.object({ at: isoTimestamp, by: z.string(), unit: slug }).optional(),
   /** Every change of the case's facts: what was, what is, who, when and why; absent until the first. */
   factChanges: z
     .array(z.object({ at: isoTimestamp, by: z.string(), unit: slug, from: CaseFlagsSchema.partial(), to: CaseFlagsSchema.partial(), reason: z.string() }))

@@ -51,6 +51,26 @@ const defaultFollowingChildren: Rules['followingChildren'] = {
   legal: { source: LOCAL, citation: 'Ett barn som följer med en förälder till skyddat boende ska ha ett eget beslut; kontrollera lagrummet mot SoL (2025:400)' },
 };
 
+const defaultGates: Rules['gates'] = [
+  {
+    typ: 'villkor',
+    id: 'heder-vardnadshavare',
+    title: 'Vårdnadshavare kontaktas inte förrän skyddet är ordnat',
+    action: 'kontakt_vardnadshavare',
+    when: { kinds: ['barn'], hedersrelaterat: true },
+    until: 'skydd_ordnat',
+    legal: { source: 'Socialstyrelsen, Våld – handbok om socialtjänstens och hälso- och sjukvårdens arbete med våld i nära relationer', citation: 'Hedersrelaterat våld: vårdnadshavare kontaktas först när barnets skydd är ordnat' },
+  },
+  {
+    typ: 'tolk',
+    id: 'ingen-anhorig-tolk',
+    title: 'Anhöriga tolkar aldrig',
+    when: { kinds: ['barn', 'vuxen', 'utovare'] },
+    refused: ['anhorig'],
+    legal: { source: LOCAL, citation: 'Vid samtal och möten om våld används professionell tolk, aldrig anhöriga eller barn' },
+  },
+];
+
 const violence = ['ja', 'misstanke'] as const;
 
 export const defaultRules: Rules = {
@@ -180,4 +200,5 @@ export const defaultRules: Rules = {
   meetings: defaultMeetingRules,
   disputes: defaultDisputeRules,
   followingChildren: defaultFollowingChildren,
+  gates: defaultGates,
 };

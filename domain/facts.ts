@@ -17,3 +17,7 @@ export type ValdAnswer = z.infer<typeof ValdAnswer>;
 /** The instruments a skydds- och riskbedömning can be made with. */
 export const RiskInstrument = z.enum(['FREDA', 'PATRIARK']);
 export type RiskInstrument = z.infer<typeof RiskInstrument>;
+
+/** Who interpreted at a contact or a meeting: none needed, a professional interpreter, or a relative. */
+export const Tolk = z.enum(['ingen', 'professionell', 'anhorig'], { error: 'Ange tolk: ingen, professionell eller anhorig' });
+export type Tolk = z.infer<typeof Tolk>;

@@ -13,6 +13,8 @@ export const failureStatus = {
   ARENDE_FINNS: 409,
   /** Information may not leave the municipality: no consent or statutory ground recorded. */
   RATTSLIG_GRUND_SAKNAS: 409,
+  /** A rule of the regelverk refuses the action until a condition holds (domain/gates.ts). */
+  SPARRAD: 409,
 } as const;
 export type FailureCode = keyof typeof failureStatus;
 

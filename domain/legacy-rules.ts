@@ -6,8 +6,8 @@
 import type { Rules } from './rules';
 
 /** A rule set as it may have been recorded: the parts added later may be missing. */
-export type RecordedRules = Omit<Rules, 'escalationDigest' | 'triggers' | 'handovers' | 'meetings' | 'disputes' | 'followingChildren'> &
-  Partial<Pick<Rules, 'escalationDigest' | 'triggers' | 'meetings' | 'disputes' | 'followingChildren'>> & {
+export type RecordedRules = Omit<Rules, 'escalationDigest' | 'triggers' | 'handovers' | 'meetings' | 'disputes' | 'followingChildren' | 'gates'> &
+  Partial<Pick<Rules, 'escalationDigest' | 'triggers' | 'meetings' | 'disputes' | 'followingChildren' | 'gates'>> & {
     handovers?: Omit<Rules['handovers'], 'partnerGrounds'> & { partnerGrounds?: Rules['handovers']['partnerGrounds'] };
   };
 
@@ -64,7 +64,7 @@ const legacyFollowingChildren: Rules['followingChildren'] = Object.freeze({
 
 /** A recorded rule set made complete; a complete one comes back as it is. */
 export function completeRecordedRules(recorded: RecordedRules): Rules {
-  if (recorded.handovers?.partnerGrounds && recorded.meetings && recorded.disputes && recorded.triggers && recorded.escalationDigest !== undefined && recorded.followingChildren) {
+  if (recorded.handovers?.partnerGrounds && recorded.meetings && recorded.disputes && recorded.triggers && recorded.escalationDigest !== undefined && recorded.followingChildren && recorded.gates) {
     return recorded as Rules;
   }
   return {
@@ -76,5 +76,7 @@ export function completeRecordedRules(recorded: RecordedRules): Rules {
     meetings: recorded.meetings ?? legacyMeetings,
     disputes: recorded.disputes ?? legacyDisputes,
     followingChildren: recorded.followingChildren ?? legacyFollowingChildren,
+    // Older than gates: nothing was refused by a rule.
+    gates: recorded.gates ?? [],
   };
 }

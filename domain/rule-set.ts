@@ -4,7 +4,7 @@
 // their deadline, that meetings bring two units together, that partners' grounds exist.
 import { OrganisationSchema, SECTOR_UNIT, type Organisation } from './organisation';
 import { defaultRules } from './default-rules';
-import { DisputeRulesSchema, FollowingChildrenRulesSchema, HandoverRulesSchema, MeetingRulesSchema, RulesSchema, TriggerSchema, type EscalationStep, type Rules } from './rules';
+import { DisputeRulesSchema, FollowingChildrenRulesSchema, GateSchema, HandoverRulesSchema, MeetingRulesSchema, RulesSchema, TriggerSchema, type EscalationStep, type Rules } from './rules';
 import { describeIssues, z } from './zod';
 
 /**
@@ -18,6 +18,7 @@ export const RulesDraftSchema = RulesSchema.extend({
   meetings: MeetingRulesSchema.default(() => defaultRules.meetings),
   disputes: DisputeRulesSchema.default(() => defaultRules.disputes),
   followingChildren: FollowingChildrenRulesSchema.default(() => defaultRules.followingChildren),
+  gates: z.array(GateSchema).default(() => defaultRules.gates),
 });
 export type RulesDraftInput = z.input<typeof RulesDraftSchema>;
 
@@ -186,6 +187,17 @@ export function checkRuleSet(draft: RuleSetDraft, previous?: Pick<RuleSetVersion
   if (!rules.followUps.stod_valdsutovare) {
     add(['rules', 'followUps', 'stod_valdsutovare'], 'Uppföljningen stod_valdsutovare behövs: erbjudandet till en våldsutövare registreras som den insatsen');
   }
+
+  const gateIds = new Set<string>();
+  rules.gates.forEach((gate, index) => {
+    const at = (...field: (string | number)[]) => ['rules', 'gates', index, ...field];
+    if (gateIds.has(gate.id)) add(at('id'), `Spärren ${gate.id}: id:t används redan av en annan spärr`);
+    gateIds.add(gate.id);
+    // Guardians are a child's: a case of another kind has no contact with them to hold back.
+    if (gate.typ === 'villkor' && gate.action === 'kontakt_vardnadshavare' && !gate.when.kinds.includes('barn')) {
+      add(at('when', 'kinds'), `Spärren ${gate.id}: kontakt med vårdnadshavare registreras bara i barnärenden`);
+    }
+  });
 
   rules.followingChildren.insatser.forEach((insats, i) => {
     if (!rules.followUps[insats]) add(['rules', 'followingChildren', 'insatser', i], `Medföljande barn: insatsen ${insats} finns inte bland followUps`);

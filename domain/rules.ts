@@ -3,7 +3,7 @@
 // copy when a case starts and never use literals. The default rule set is in default-rules.ts;
 // a samordnare's draft is completed from it in rule-set.ts, when a version is written.
 import { deadlineKeys } from './lifecycle';
-import { CaseKind, RiskInstrument, ValdAnswer } from './facts';
+import { CaseKind, RiskInstrument, Tolk, ValdAnswer } from './facts';
 import { isoDuration, slug, z } from './zod';
 
 export const Counting = z.enum(['kalenderdagar', 'arbetsdagar']);
@@ -119,6 +119,37 @@ export type HandoverTrigger = Extract<Trigger, { typ: 'overlamning' }>;
 export type MeetingTrigger = Extract<Trigger, { typ: 'planeringsmote' }>;
 export type RiskTrigger = Extract<Trigger, { typ: 'riskbedomning' }>;
 
+/** The actions a gate can hold back, and the recorded steps that open it. */
+export const gatedActions = ['kontakt_vardnadshavare'] as const;
+export const gateOpeners = ['skydd_ordnat'] as const;
+
+/**
+ * A rule that refuses an action, with its legal source: `villkor` refuses the action in cases
+ * that meet `when` until the step `until` is recorded (guardians are not contacted in an
+ * honour-related case before protection is arranged); `tolk` refuses an interpreter of the kinds
+ * listed at any contact or meeting in such cases (relatives never interpret).
+ */
+export const GateSchema = z.discriminatedUnion('typ', [
+  z.object({
+    typ: z.literal('villkor'),
+    id: slug,
+    title: z.string().min(1).max(100),
+    action: z.enum(gatedActions),
+    when: TriggerConditionSchema,
+    until: z.enum(gateOpeners),
+    legal: LegalSourceSchema,
+  }),
+  z.object({
+    typ: z.literal('tolk'),
+    id: slug,
+    title: z.string().min(1).max(100),
+    when: TriggerConditionSchema,
+    refused: z.array(Tolk.exclude(['ingen'])).min(1),
+    legal: LegalSourceSchema,
+  }),
+]);
+export type Gate = z.infer<typeof GateSchema>;
+
 /** A statutory ground that lets information leave the municipality without consent. */
 export const DisclosureGroundSchema = z.object({ id: slug, label: z.string().min(1).max(200), citation: z.string().min(1).max(200) });
 
@@ -190,6 +221,8 @@ export const RulesSchema = z.object({
   meetings: MeetingRulesSchema,
   disputes: DisputeRulesSchema,
   followingChildren: FollowingChildrenRulesSchema,
+  /** Actions refused until a condition holds (domain/gates.ts). */
+  gates: z.array(GateSchema),
 });
 /** A complete rule set, as the store keeps it and a case runs under it. */
 export type Rules = z.infer<typeof RulesSchema>;

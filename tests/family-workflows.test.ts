@@ -133,3 +133,21 @@ test('violence found out during the utredning starts the handover to RVT and the
   const escalated = await h.mail.waitFor(isFor(child.caseRef, `${duty[0]!.id}.r0.eskalering1`));
   expect(escalated.to).toStrictEqual(['chef.mottagning@exempel.se']);
 });
+
+test('the guardian gate in an honour-related child case refuses the contact until protection is arranged, then allows it', async () => {
+  const child = await h.startCase({ kind: 'barn', flags: { vald: 'ja', hedersrelaterat: true } });
+  const gated = await refused(attempt(child.handle, 'mottagning', { type: 'kontakt_vardnadshavare', tolk: 'professionell' }));
+  expect(gated).toMatchObject({ type: 'SPARRAD', message: expect.stringContaining('registrera först att skyddet är ordnat') });
+  await act(child.handle, 'mottagning', { type: 'skydd_ordnat' });
+  // A relative never interprets, protection or not.
+  await expect(refused(attempt(child.handle, 'mottagning', { type: 'kontakt_vardnadshavare', tolk: 'anhorig' }))).resolves.toMatchObject({ type: 'SPARRAD', message: expect.stringContaining('Anhöriga tolkar aldrig') });
+  const contacted = await act(child.handle, 'mottagning', { type: 'kontakt_vardnadshavare', tolk: 'professionell' });
+  expect(contacted.events.map((e) => e.type).slice(-2)).toStrictEqual(['skydd_ordnat', 'kontakt_vardnadshavare']);
+});
+
+test('a case under a rules version older than gates is not held back by them', async () => {
+  const { gates: _gates, ...older } = itemByItemRules;
+  const child = await h.startCase({ kind: 'barn', flags: { vald: 'ja', hedersrelaterat: true }, rules: older as typeof itemByItemRules });
+  const contacted = await act(child.handle, 'mottagning', { type: 'kontakt_vardnadshavare', tolk: 'anhorig' });
+  expect(contacted.events.at(-1)).toMatchObject({ type: 'kontakt_vardnadshavare', summary: 'Kontakt med vårdnadshavare med anhörig som tolk' });
+});

@@ -185,6 +185,16 @@ try {
     await record(h, 'barn-fakta-under-utredning', told);
     await h.terminateAll();
   }
+  if (wanted('gates')) {
+    // An honour-related child's case: the guardians are contacted once protection is arranged.
+    const heder = await h.startCase({ kind: 'barn', flags: { vald: 'ja', hedersrelaterat: true } });
+    await act(heder, 'mottagning', { type: 'skydd_ordnat' });
+    await act(heder, 'mottagning', { type: 'kontakt_vardnadshavare', tolk: 'professionell' });
+    await act(heder, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'akut' });
+    await act(heder, 'mottagning', { type: 'forhandsbedomning', beslut: 'ingen_utredning' });
+    await record(h, 'barn-heder-vardnadshavare', heder);
+    await h.terminateAll();
+  }
   if (wanted('rules')) {
     // A child case moved by the samordnare to version 2: a shorter förhandsbedömning and a new
     // required handover; the new deadline is reminded, then the case is closed.

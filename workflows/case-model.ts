@@ -6,6 +6,7 @@ import type { ActionRequest, CaseKind, CaseState, CaseView, CaseWorkflowInput, D
 import { caseFailure } from '../domain/failures';
 import { phaseLabels, type DeadlineKey } from '../domain/lifecycle';
 import { firstDeadlineKey } from '../domain/rule-evaluation';
+import { gateRefusal } from '../domain/gates';
 import type { Rules } from '../domain/rules';
 import type { ActionPlan, PlannedAction } from './case-actions';
 import { caseActions } from './case-actions';
@@ -85,13 +86,21 @@ export class CaseModel {
       if (!state.involvedUnits.includes(actor.unit)) {
         throw caseFailure('EJ_BEHORIG', `Enheten ${actor.unit} arbetar inte i ärendet och kan inte ${module.label}`);
       }
-      return module.check?.(this, action, actor);
+      module.check?.(this, action, actor);
+      return this.checkGates(request);
     }
     const allowed = (module.phases.includes(state.phase) || module.alsoWhen?.(this, action) === true) && (!module.kinds || module.kinds.includes(state.kind));
     if (!allowed) throw caseFailure('FEL_FAS', `Det går inte att ${module.label} när ärendet är i fasen ${phaseLabels[state.phase]}`, 'action.type');
     const owner = this.stepDeadline(module)?.unit ?? module.owner?.(this) ?? this.rules.insatsOwner[state.kind];
     if (owner !== actor.unit) throw caseFailure('EJ_BEHORIG', `Steget ägs av enheten ${owner}; enheten ${actor.unit} kan inte ${module.label}`);
     module.check?.(this, action, actor);
+    this.checkGates(request);
+  }
+
+  /** The rules' gates (domain/gates.ts): an action they hold back is refused with its legal source. */
+  private checkGates({ action }: Pick<ActionRequest, 'action'>): void {
+    const refusal = gateRefusal(this.state, this.rules, action);
+    if (refusal) throw caseFailure('SPARRAD', refusal.message, refusal.field);
   }
 
   /** The deadlines an action will open, and the due moment it moves. Call after `check`. */

@@ -1,6 +1,7 @@
 // A running case moved to a newer rules version by the samordnare: only forward, and recorded on
 // the case with what it changed. What changes is worked out in domain/rule-change.ts.
 import { caseFailure } from '../domain/failures';
+import { completeRecordedRules } from '../domain/legacy-rules';
 import type { ChangeRules, Replan, RuleChangePlan } from '../domain/rule-change';
 import type { CaseModel, PlannedMoments } from './case-model';
 
@@ -30,6 +31,7 @@ export function applyRulesChange(model: CaseModel, request: ChangeRules, plan: R
   const change = { from: model.rules.version, to: request.rules.version, at: now, by: request.actor.sub, reason: request.reason, changes };
   state.rulesChanges = [...(state.rulesChanges ?? []), change];
   state.rulesVersion = request.rules.version;
-  model.rules = request.rules;
+  // A version sent before some parts existed (a recorded move) is read as such versions are.
+  model.rules = completeRecordedRules(request.rules);
   state.events.push({ at: now, type: 'regelversion', unit: request.actor.unit, by: request.actor.sub, summary: `Flyttat från regelversion ${change.from} till ${change.to}` });
 }

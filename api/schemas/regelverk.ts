@@ -46,6 +46,8 @@ export const CaseEffectSchema = z.object({
   noLongerRequired: z.array(z.string()),
   /** Units of the case that the proposed version retires: they keep the case's work already given. */
   retiredUnits: z.array(z.string()),
+  /** Gates (spärrar) the proposed version would hold in the case, by title, that its own version does not. */
+  newGates: z.array(z.string()),
 });
 export type CaseEffect = z.infer<typeof CaseEffectSchema>;
 

@@ -55,6 +55,7 @@ const fieldsOf: Partial<Record<CaseActionType, string[]>> = {
   besluta_insats: ['insats', 'utforare'],
   samtycke: ['mottagare', 'omfattning', 'lamnat'],
   tilldela: ['handlaggare'],
+  kontakt_vardnadshavare: ['tolk'],
   andra_fakta: ['flags', 'flags.vald', 'flags.barnIHushallet', 'flags.hedersrelaterat', 'flags.skyddadeUppgifter', 'flags.missbruk', 'skal'],
 };
 
@@ -70,6 +71,7 @@ const unanswered: Record<string, string> = {
   'avsluta_utredning.beslut': 'Välj om utredningen leder till insatser',
   'besluta_insats.insats': 'Välj insats',
   'besluta_insats.utforare': 'Välj vem som utför insatsen',
+  'kontakt_vardnadshavare.tolk': 'Välj om tolk användes, och vilken',
 };
 
 /** The schema's words for a type or choice fault on an empty answer become a plain request; its own rules' words stay. */
@@ -115,6 +117,8 @@ export function actionFrom(type: string, values: FormValues, view: CaseView): Re
       return { type, mottagare: all(values, 'samtycke.mottagare'), omfattning: text(values, 'samtycke.omfattning'), lamnat: field('lamnat') };
     case 'tilldela':
       return { type, handlaggare: text(values, 'tilldela.handlaggare') };
+    case 'kontakt_vardnadshavare':
+      return { type, tolk: field('tolk') };
     case 'andra_fakta': {
       // Only what differs from the case is a change; the form shows every flag as it is now.
       const flags: Partial<Record<keyof CaseFlags, unknown>> = {};
@@ -148,6 +152,8 @@ export const actionDone: Record<string, string> = {
   ta_arende: 'Ärendet är ditt för enheten. Dess uppgifter finns under Mina uppgifter i inkorgen.',
   tilldela: 'Ärendet är tilldelat.',
   andra_fakta: 'Ärendets uppgifter är ändrade. Det som de nya uppgifterna kräver syns nedan.',
+  skydd_ordnat: 'Skyddet är registrerat som ordnat.',
+  kontakt_vardnadshavare: 'Kontakten med vårdnadshavarna är registrerad.',
   overlamning: 'Överlämningen är skickad.',
 };
 
@@ -354,6 +360,33 @@ export function CaseWideActions({ view, rules, viewer, failed, units }: FormsPro
           <Checkboxes name="samtycke.mottagare" legend="Vilka får uppgifterna?" form={formOf(failed, 'samtycke')} choices={external.map((u) => ({ value: u.id, label: u.name }))} />
           <TextArea name="samtycke.omfattning" label="Vad samtycket omfattar" form={formOf(failed, 'samtycke')} />
           <TextField name="samtycke.lamnat" type="date" label="Datum då samtycket lämnades" form={formOf(failed, 'samtycke')} width="mellan" />
+        </ActionForm>
+      </details>,
+    );
+  }
+  if (may({ type: 'skydd_ordnat' })) {
+    parts.push(
+      <details open={failed?.type === 'skydd_ordnat'}>
+        <summary>Registrera att skyddet är ordnat</summary>
+        <ActionForm type="skydd_ordnat" title="Skyddet är ordnat" button="Registrera att skyddet är ordnat" viewer={viewer} view={view} hint="Till exempel skyddat boende eller en skyddsplan. Regler som väntar på skyddet släpper då." />
+      </details>,
+    );
+  }
+  if (may({ type: 'kontakt_vardnadshavare', tolk: 'ingen' })) {
+    parts.push(
+      <details open={failed?.type === 'kontakt_vardnadshavare'}>
+        <summary>Registrera kontakt med vårdnadshavare</summary>
+        <ActionForm type="kontakt_vardnadshavare" title="Kontakt med vårdnadshavare" button="Registrera kontakten" viewer={viewer} view={view} hint="I hedersrelaterade ärenden kontaktas vårdnadshavarna först när skyddet är ordnat.">
+          <Radios
+            name="kontakt_vardnadshavare.tolk"
+            legend="Tolk"
+            form={formOf(failed, 'kontakt_vardnadshavare')}
+            choices={[
+              { value: 'ingen', label: 'Ingen tolk behövdes' },
+              { value: 'professionell', label: 'Professionell tolk' },
+              { value: 'anhorig', label: 'Anhörig tolkade' },
+            ]}
+          />
         </ActionForm>
       </details>,
     );

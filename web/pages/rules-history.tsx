@@ -182,6 +182,9 @@ export function MovePage({
                           {effect.retiredUnits.map((u) => (
                             <li>Avvecklad enhet: {u}</li>
                           ))}
+                          {effect.newGates.map((t) => (
+                            <li>Ny spärr: {t}</li>
+                          ))}
                         </ul>
                       </td>
                     </tr>

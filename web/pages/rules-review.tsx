@@ -70,6 +70,11 @@ function CaseEffects({ effect, unitName }: { effect: CaseEffect; unitName: (id: 
       {effect.retiredUnits.map((unit) => (
         <li>Enheten {unitName(unit)} avvecklas; den behåller ärendets pågående uppgifter</li>
       ))}
+      {effect.newGates.map((title) => (
+        <li>
+          Ny spärr: {title} <Tag tone="gul">Gäller vid flytten</Tag>
+        </li>
+      ))}
     </ul>
   );
 }

@@ -5,6 +5,8 @@ import { andraFakta } from './andra-fakta';
 import { taArende } from './ta-arende';
 import { tilldela } from './tilldela';
 import { medfoljandeArendeOppnat } from './medfoljande-arende-oppnat';
+import { kontaktVardnadshavare } from './kontakt-vardnadshavare';
+import { skyddOrdnat } from './skydd-ordnat';
 import { aterkallaSamtycke } from './aterkalla-samtycke';
 import { avslutaArende } from './avsluta-arende';
 import { avslutaInsats } from './avsluta-insats';
@@ -35,6 +37,8 @@ export const caseActions: CaseActionTable = {
   ta_arende: taArende,
   tilldela,
   medfoljande_arende_oppnat: medfoljandeArendeOppnat,
+  skydd_ordnat: skyddOrdnat,
+  kontakt_vardnadshavare: kontaktVardnadshavare,
 };
 
 export type { ActionPlan, ExtensionSpec, PlannedAction } from './action';
