@@ -145,7 +145,19 @@ export function createActivities(deps: ActivityDependencies) {
         });
         receiptUrl = `${deps.publicUrl.replace(/\/$/, '')}/kvittens/${token}`;
       }
-      const { subject, text } = composeNotification(input, { ...context, ...(receiptUrl ? { receiptUrl } : {}) });
+      // An external provider reports through a link; an internal one in the system, as any task.
+      let reportUrl: string | undefined;
+      if (input.reportFor && input.dueAt && partner) {
+        const token = await deps.receipts.issue({
+          key: input.key,
+          handoverWorkflowId: input.reportFor.workflowId,
+          insatsId: input.reportFor.insatsId,
+          unit: input.unit,
+          expiresAt: new Date(Date.parse(input.dueAt) + 14 * 24 * 3_600_000),
+        });
+        reportUrl = `${deps.publicUrl.replace(/\/$/, '')}/rapport/${token}`;
+      }
+      const { subject, text } = composeNotification(input, { ...context, ...(receiptUrl ? { receiptUrl } : {}), ...(reportUrl ? { reportUrl } : {}) });
       const outcome = await deliver({ key: input.key, recipient, subject, text, messageId, headerKey, unit: input.unit });
       return { messageId, recipient, duplicate: false, ...outcome };
     },

@@ -34,6 +34,8 @@ export interface NotificationInput {
   managerUnit?: string;
   /** A handover an external partner confirms through a single-use link in this e-mail. */
   receiptFor?: string;
+  /** An insats whose provider reports through a single-use link, when the provider is an external partner. */
+  reportFor?: { workflowId: string; insatsId: string };
   /** A manager's escalation that waits for the next digest instead of going out alone. */
   digest?: boolean;
 }
@@ -46,6 +48,8 @@ export interface MessageContext {
   partner?: boolean;
   /** For an external partner: the link that confirms receipt, instead of a link into the system. */
   receiptUrl?: string;
+  /** For an external provider: the link to its report on the insats. */
+  reportUrl?: string;
 }
 
 /**
@@ -70,6 +74,8 @@ export const taskKinds: Record<Deadline['key'], string> = {
   tvist: 'Tvist att avgöra',
   medfoljande: 'Beslut att fatta',
   medfoljande_arende: 'Ärende att öppna',
+  utforare_start: 'Start att bekräfta',
+  utforare_rapport: 'Rapport att lämna',
 };
 
 /** A task whose key the input does not give (a workflow that sends none). */
@@ -103,6 +109,7 @@ const footer = 'Det här meddelandet innehåller inga uppgifter om ärendet elle
 export function composeNotification(input: NotificationInput, ctx: MessageContext): { subject: string; text: string } {
   const due = input.dueAt ? formatSwedishTime(input.dueAt, ctx.timeZone) : '';
   if (ctx.receiptUrl) return receiptNotice(input, ctx, due);
+  if (ctx.reportUrl) return reportNotice(input, ctx, due);
   if (ctx.partner) return partnerNotice(input, ctx, due);
   const what = whatOf(input);
   let subject: string;
@@ -155,6 +162,23 @@ function receiptNotice(input: NotificationInput, ctx: MessageContext, due: strin
     ctx.receiptUrl!,
     '',
     'Länken kan bara användas en gång och slutar gälla efter en tid. Den visar inga uppgifter om ärendet.',
+  ];
+  return { subject, text: lines.join('\n') };
+}
+
+/** To an external provider: report on the insats it performs, through the link. Nothing of the case. */
+function reportNotice(input: NotificationInput, ctx: MessageContext, due: string): { subject: string; text: string } {
+  const late = input.kind === 'eskalering';
+  const subject = input.kind === 'ny_uppgift' ? 'Socialtjänsten ber om er rapport om en insats' : late ? `Försenad: rapport om en insats skulle ha lämnats ${due}` : `Påminnelse: rapport om en insats senast ${due}`;
+  const lines = [
+    'Hej,',
+    '',
+    `Socialtjänsten ber ${ctx.unitName} rapportera om en insats som ni utför: om den har startat, pågår, har avbrutits eller har avslutats. Senast ${due}.`,
+    '',
+    'Rapportera här:',
+    ctx.reportUrl!,
+    '',
+    'Länken kan bara användas en gång och slutar gälla efter en tid. Den visar inga uppgifter om ärendet; skriv inga uppgifter om personer.',
   ];
   return { subject, text: lines.join('\n') };
 }

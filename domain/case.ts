@@ -102,6 +102,8 @@ export const CaseActionSchema = z.discriminatedUnion('type', [
   }),
   /** A withdrawn consent blocks the next handover and cancels those still pending under it. */
   z.object({ type: z.literal('aterkalla_samtycke'), samtyckeId: z.string().regex(/^s\d+$/, { message: 'Ogiltigt samtyckes-id' }) }),
+  /** The provider of an insats reports: started, ongoing, interrupted or ended. No journal text. */
+  z.object({ type: z.literal('rapport_utforare'), insatsId, status: z.enum(['startad', 'pagaende', 'avbruten', 'avslutad'], { error: 'Ange startad, pagaende, avbruten eller avslutad' }) }),
   /** Protection is arranged (skyddat boende, skyddsplan): what a gate may wait for. */
   z.object({ type: z.literal('skydd_ordnat') }),
   /** Contact with the child's guardians, and who interpreted. */
@@ -139,7 +141,7 @@ export interface FollowsParent {
 // ---- State, as queries return it ----
 
 /** Deadlines that are not lifecycle steps: follow-ups, required handovers, and child workflows' clocks. */
-export const OtherDeadlineKey = z.enum(['uppfoljning', 'overlamning', 'kvittens', 'komplettering', 'planeringsmote', 'deltagande', 'motesuppgift', 'tvist', 'medfoljande', 'medfoljande_arende']);
+export const OtherDeadlineKey = z.enum(['uppfoljning', 'overlamning', 'kvittens', 'komplettering', 'planeringsmote', 'deltagande', 'motesuppgift', 'tvist', 'medfoljande', 'medfoljande_arende', 'utforare_start', 'utforare_rapport']);
 
 export const DeadlineSchema = z.object({
   id: z.string(),
@@ -184,6 +186,9 @@ export const InsatsSchema = z.object({
   decidedAt: isoTimestamp,
   endedAt: isoTimestamp.optional(),
   followUps: z.int().min(0),
+  /** A provider's insats: when the provider confirmed the start, and each of its reports. */
+  startedAt: isoTimestamp.optional(),
+  reports: z.array(z.object({ at: isoTimestamp, status: z.enum(['startad', 'pagaende', 'avbruten', 'avslutad']), by: z.string(), unit: slug })).optional(),
 });
 export type Insats = z.infer<typeof InsatsSchema>;
 

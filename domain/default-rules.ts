@@ -51,6 +51,19 @@ const defaultFollowingChildren: Rules['followingChildren'] = {
   legal: { source: LOCAL, citation: 'Ett barn som följer med en förälder till skyddat boende ska ha ett eget beslut; kontrollera lagrummet mot SoL (2025:400)' },
 };
 
+const defaultProviders: Rules['providers'] = {
+  confirmStart: {
+    duration: 'P5D',
+    counting: 'arbetsdagar',
+    reminders: ['P1D'],
+    escalation: [
+      { to: 'enhet', after: 'PT0S' },
+      { to: 'enhetschef', after: 'P1D' },
+    ],
+  },
+  legal: { source: LOCAL, citation: 'Utföraren bekräftar att insatsen har startat och rapporterar vid varje uppföljning vad som har levererats' },
+};
+
 const defaultGates: Rules['gates'] = [
   {
     typ: 'villkor',
@@ -200,5 +213,6 @@ export const defaultRules: Rules = {
   meetings: defaultMeetingRules,
   disputes: defaultDisputeRules,
   followingChildren: defaultFollowingChildren,
+  providers: defaultProviders,
   gates: defaultGates,
 };

@@ -6,8 +6,8 @@
 import type { Rules } from './rules';
 
 /** A rule set as it may have been recorded: the parts added later may be missing. */
-export type RecordedRules = Omit<Rules, 'escalationDigest' | 'triggers' | 'handovers' | 'meetings' | 'disputes' | 'followingChildren' | 'gates'> &
-  Partial<Pick<Rules, 'escalationDigest' | 'triggers' | 'meetings' | 'disputes' | 'followingChildren' | 'gates'>> & {
+export type RecordedRules = Omit<Rules, 'escalationDigest' | 'triggers' | 'handovers' | 'meetings' | 'disputes' | 'followingChildren' | 'gates' | 'providers'> &
+  Partial<Pick<Rules, 'escalationDigest' | 'triggers' | 'meetings' | 'disputes' | 'followingChildren' | 'gates' | 'providers'>> & {
     handovers?: Omit<Rules['handovers'], 'partnerGrounds'> & { partnerGrounds?: Rules['handovers']['partnerGrounds'] };
   };
 
@@ -62,9 +62,23 @@ const legacyFollowingChildren: Rules['followingChildren'] = Object.freeze({
   legal: { source: LOCAL, citation: 'Ett barn som följer med en förälder till skyddat boende ska ha ett eget beslut; kontrollera lagrummet mot SoL (2025:400)' },
 }) as Rules['followingChildren'];
 
+/** Rule sets older than providers' tasks asked nothing of providers; an insats decided under one later gets these. */
+const legacyProviders: Rules['providers'] = Object.freeze({
+  confirmStart: {
+    duration: 'P5D',
+    counting: 'arbetsdagar',
+    reminders: ['P1D'],
+    escalation: [
+      { to: 'enhet', after: 'PT0S' },
+      { to: 'enhetschef', after: 'P1D' },
+    ],
+  },
+  legal: { source: LOCAL, citation: 'Utföraren bekräftar att insatsen har startat och rapporterar vid varje uppföljning vad som har levererats' },
+}) as Rules['providers'];
+
 /** A recorded rule set made complete; a complete one comes back as it is. */
 export function completeRecordedRules(recorded: RecordedRules): Rules {
-  if (recorded.handovers?.partnerGrounds && recorded.meetings && recorded.disputes && recorded.triggers && recorded.escalationDigest !== undefined && recorded.followingChildren && recorded.gates) {
+  if (recorded.handovers?.partnerGrounds && recorded.meetings && recorded.disputes && recorded.triggers && recorded.escalationDigest !== undefined && recorded.followingChildren && recorded.gates && recorded.providers) {
     return recorded as Rules;
   }
   return {
@@ -78,5 +92,6 @@ export function completeRecordedRules(recorded: RecordedRules): Rules {
     followingChildren: recorded.followingChildren ?? legacyFollowingChildren,
     // Older than gates: nothing was refused by a rule.
     gates: recorded.gates ?? [],
+    providers: recorded.providers ?? legacyProviders,
   };
 }

@@ -4,7 +4,7 @@
 // their deadline, that meetings bring two units together, that partners' grounds exist.
 import { OrganisationSchema, SECTOR_UNIT, type Organisation } from './organisation';
 import { defaultRules } from './default-rules';
-import { DisputeRulesSchema, FollowingChildrenRulesSchema, GateSchema, HandoverRulesSchema, MeetingRulesSchema, RulesSchema, TriggerSchema, type EscalationStep, type Rules } from './rules';
+import { DisputeRulesSchema, FollowingChildrenRulesSchema, GateSchema, HandoverRulesSchema, ProviderRulesSchema, MeetingRulesSchema, RulesSchema, TriggerSchema, type EscalationStep, type Rules } from './rules';
 import { describeIssues, z } from './zod';
 
 /**
@@ -19,6 +19,7 @@ export const RulesDraftSchema = RulesSchema.extend({
   disputes: DisputeRulesSchema.default(() => defaultRules.disputes),
   followingChildren: FollowingChildrenRulesSchema.default(() => defaultRules.followingChildren),
   gates: z.array(GateSchema).default(() => defaultRules.gates),
+  providers: ProviderRulesSchema.default(() => defaultRules.providers),
 });
 export type RulesDraftInput = z.input<typeof RulesDraftSchema>;
 
@@ -101,6 +102,7 @@ function timedRules(rules: RuleSetDraft['rules']): TimedRule[] {
   list.push({ path: ['rules', 'disputes', 'decision'], label: 'Beslut i tvist', ...rules.disputes.decision });
   list.push({ path: ['rules', 'followingChildren', 'decision'], label: 'Eget beslut för medföljande barn', ...rules.followingChildren.decision });
   list.push({ path: ['rules', 'followingChildren', 'openCase'], label: 'Ärende för medföljande barn', ...rules.followingChildren.openCase });
+  list.push({ path: ['rules', 'providers', 'confirmStart'], label: 'Utförarens bekräftelse av start', ...rules.providers.confirmStart });
   return list;
 }
 

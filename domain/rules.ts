@@ -193,6 +193,14 @@ export const FollowingChildrenRulesSchema = z.object({
 });
 export type FollowingChildrenRules = z.infer<typeof FollowingChildrenRulesSchema>;
 
+/**
+ * An insats performed by another unit or an external partner (the provider): the provider
+ * confirms the start within `confirmStart`, then reports what it delivers at each of the insats's
+ * follow-up intervals. A missing confirmation or report reaches the provider, then the enhetschef
+ * of the unit that decided the insats.
+ */
+export const ProviderRulesSchema = z.object({ confirmStart: TimingSchema, legal: LegalSourceSchema });
+
 /** The deadlines the lifecycle knows; the rules say how long each one is and who owns it. */
 export const DeadlineKey = z.enum(deadlineKeys);
 export type DeadlineKey = z.infer<typeof DeadlineKey>;
@@ -221,6 +229,7 @@ export const RulesSchema = z.object({
   meetings: MeetingRulesSchema,
   disputes: DisputeRulesSchema,
   followingChildren: FollowingChildrenRulesSchema,
+  providers: ProviderRulesSchema,
   /** Actions refused until a condition holds (domain/gates.ts). */
   gates: z.array(GateSchema),
 });

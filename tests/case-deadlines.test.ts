@@ -3,7 +3,7 @@
 // the deadline, working days around midsommar and jul.
 import { afterAll, afterEach, beforeAll, expect, test } from '@jest/globals';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { CaseAction } from '../domain/case';
+import type { CaseAction, CaseView } from '../domain/case';
 import { caseViewQuery, performActionUpdate } from '../domain/messages';
 import type { Rules } from '../domain/rules';
 import { isFor, sentFor, withSimultaneous } from './support/mail';
@@ -240,17 +240,21 @@ async function caseWithInsats() {
 
 test('follow-ups recur until the insats ends: on time they stay quiet, missed they escalate', async () => {
   const { caseRef, handle, decided, insatsId } = await caseWithInsats();
-  expect(decided.openTasks[0]!.duration).toBe('P30D');
+  // (Kvinnojouren's own tasks as the provider are in providers.test.ts: here RVT's follow-ups.)
+  const followUp = (view: CaseView) => view.openTasks.find((d) => d.key === 'uppfoljning')!;
+  expect(followUp(decided).duration).toBe('P30D');
   expect(decided.involvedUnits).toContain('kvinnojour');
 
+  const followUps = new Set<string>();
   for (let month = 0; month < 3; month++) {
+    followUps.add(followUp(await handle.query(caseViewQuery)).id);
     await skipBy(h.env, 29 * DAY);
     await act(handle, 'rvt', { type: 'uppfoljning', insatsId });
   }
   // followed up in time: no escalation
-  expect(!sentFor(h.mail.messages(), caseRef).some((k) => k.includes('eskalering'))).toBeTruthy();
+  expect(sentFor(h.mail.messages(), caseRef).filter((k) => followUps.has(k.split('.')[0]!) && k.includes('eskalering'))).toStrictEqual([]);
 
-  const missed = (await handle.query(caseViewQuery)).openTasks[0]!;
+  const missed = followUp(await handle.query(caseViewQuery));
   await skipBy(h.env, 31 * DAY);
   const escalation = await h.mail.waitFor(isFor(caseRef, `${missed.id}.r0.eskalering0`));
   expect(escalation.to).toStrictEqual(['rvt@exempel.se']);

@@ -104,14 +104,16 @@ test('a child case from aktualisering to avslut through the HTTP API, with notif
   expect(reread.status).toBe(200);
   expect(reread.body.phase).toBe('avslutad');
 
-  // One "new task" notice per task: skyddsbedömning, förhandsbedömning, utredning, two follow-ups.
-  const mails = await mailFor(caseRef, 5);
-  expect(mails.map((m) => [m.to[0], m.subject])).toStrictEqual([
-      ['mottagning@exempel.se', 'Ny uppgift för Mottagningen barn och unga: Bedömning att göra'],
-      ['mottagning@exempel.se', 'Ny uppgift för Mottagningen barn och unga: Bedömning att göra'],
+  // One "new task" notice per task: skyddsbedömning, förhandsbedömning, utredning, two follow-ups,
+  // and resursenheten's confirmation of the start as the insats's provider (planned with the first follow-up).
+  const mails = await mailFor(caseRef, 6);
+  expect(mails.map((m) => [m.to[0], m.subject]).sort()).toStrictEqual([
+      ['bou@exempel.se', 'Ny uppgift för Barn- och ungdomsenheten: Uppföljning'],
+      ['bou@exempel.se', 'Ny uppgift för Barn- och ungdomsenheten: Uppföljning'],
       ['bou@exempel.se', 'Ny uppgift för Barn- och ungdomsenheten: Utredning'],
-      ['bou@exempel.se', 'Ny uppgift för Barn- och ungdomsenheten: Uppföljning'],
-      ['bou@exempel.se', 'Ny uppgift för Barn- och ungdomsenheten: Uppföljning'],
+      ['mottagning@exempel.se', 'Ny uppgift för Mottagningen barn och unga: Bedömning att göra'],
+      ['mottagning@exempel.se', 'Ny uppgift för Mottagningen barn och unga: Bedömning att göra'],
+      ['resursenhet@exempel.se', 'Ny uppgift för Resursenheten: Start att bekräfta'],
     ]);
   for (const mail of mails) {
     // says by when
@@ -137,9 +139,9 @@ test('a child case from aktualisering to avslut through the HTTP API, with notif
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   const sentLines = () => logLines().filter((line) => line.msg === 'notification sent' && line.workflowId === `arende-${caseRef}`);
   // Logged once the ledger has the mail, a moment after the mail server took it.
-  for (let i = 0; i < 50 && sentLines().length < 5; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let i = 0; i < 50 && sentLines().length < 6; i++) await new Promise((resolve) => setTimeout(resolve, 100));
   const sent = sentLines();
-  expect(sent).toHaveLength(5);
+  expect(sent).toHaveLength(6);
   // No task token: it would let whoever reads the log complete the activity.
   expect(sent[0]).not.toHaveProperty('taskToken');
   expect(sent[0]).toMatchObject({ level: 'info', service: 'samverkan', component: 'temporal', activityType: 'sendNotification', key: `arende-${caseRef}/d1.r0.ny_uppgift0` });

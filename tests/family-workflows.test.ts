@@ -3,13 +3,12 @@
 // escalated until it is recorded; a child without a case gets one opened; violence found out
 // during the utredning starts the handover and the joint meeting it would have started at opening.
 import { afterAll, afterEach, beforeAll, expect, test } from '@jest/globals';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { CaseAction, CaseView } from '../domain/case';
-import { caseViewQuery, performActionUpdate } from '../domain/messages';
+import type { CaseView } from '../domain/case';
+import { caseViewQuery } from '../domain/messages';
 import { isFor, sentFor } from './support/mail';
 import { refused } from './support/refusals';
 import { skipTo } from './support/time';
-import { itemByItemRules, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
+import { attemptAction, itemByItemRules, performAction, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
 let h: WorkflowHarness;
 beforeAll(async () => {
@@ -24,12 +23,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-type Handle = Awaited<ReturnType<WorkflowHarness['startCase']>>['handle'];
-const attempt = (handle: Handle, unit: string, action: CaseAction) => handle.executeUpdate(performActionUpdate, { args: [{ actor: { sub: `${unit}-1`, role: 'handlaggare', unit }, action }] });
-const act = (handle: Handle, unit: string, action: CaseAction) =>
-  attempt(handle, unit, action).catch((error: unknown) => {
-    throw error instanceof WorkflowUpdateFailedError ? new Error(`${action.type} refused: ${error.cause?.message}`) : error;
-  });
+const attempt = attemptAction;
+const act = performAction;
 const open = (view: CaseView, key: string) => view.openTasks.filter((d) => d.key === key);
 
 /** The mother's case at RVT, taken to the decision of insatser. */

@@ -185,6 +185,24 @@ try {
     await record(h, 'barn-fakta-under-utredning', told);
     await h.terminateAll();
   }
+  if (wanted('providers')) {
+    // Trappan at resursenheten: the start confirmed late, after its escalation; two reports; ended.
+    const barn = await h.startCase({ kind: 'barn' });
+    await act(barn, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
+    await act(barn, 'mottagning', { type: 'forhandsbedomning', beslut: 'inled_utredning' });
+    await act(barn, 'bou', { type: 'avsluta_utredning', beslut: 'insatser' });
+    const decided = await act(barn, 'bou', { type: 'besluta_insats', insats: 'trappan', utforare: 'resursenhet' });
+    const insatsId = decided.insatser[0]!.id;
+    await skipBy(h.env, 9 * DAY);
+    await h.settled(barn.handle);
+    await act(barn, 'resursenhet', { type: 'rapport_utforare', insatsId, status: 'startad' });
+    await act(barn, 'resursenhet', { type: 'rapport_utforare', insatsId, status: 'pagaende' });
+    await act(barn, 'resursenhet', { type: 'rapport_utforare', insatsId, status: 'avslutad' });
+    await act(barn, 'bou', { type: 'avsluta_insats', insatsId });
+    await act(barn, 'bou', { type: 'avsluta_arende' });
+    await record(h, 'barn-utforare-rapporter', barn);
+    await h.terminateAll();
+  }
   if (wanted('gates')) {
     // An honour-related child's case: the guardians are contacted once protection is arranged.
     const heder = await h.startCase({ kind: 'barn', flags: { vald: 'ja', hedersrelaterat: true } });

@@ -61,6 +61,7 @@ import { applyRulesChange, checkRulesChange } from './case-rule-moves';
 import { DeadlineTracker, planMoments, timingOverrides } from './deadline-tracker';
 import { disputeWorkflow } from './dispute-workflow';
 import { alreadyAsked, childCanFollow, decisionSpec, openCaseSpec } from './following-children';
+import { confirmStartSpec, isProviderTask, outsourced, providerTasksPatch } from './providers';
 import { handoverWorkflow } from './handover-workflow';
 import { meetingWorkflow } from './meeting-workflow';
 import { setCheckedUpdate } from './validated';
@@ -121,6 +122,8 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
     caseRef: model.state.caseRef,
     protectedCase: () => model.state.flags.skyddadeUppgifter,
     onEscalated: publish,
+    // A provider's task: an external partner reports through a single-use link in its e-mail.
+    extras: (deadline: Deadline, alert: Deadline['alerts'][number]) => (isProviderTask(deadline) && alert.to === 'enhet' && deadline.insatsId ? { reportFor: { workflowId: caseId, insatsId: deadline.insatsId } } : {}),
   };
   const tracker = new DeadlineTracker(trackerContext);
 
@@ -224,6 +227,11 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
     handle: async (request) => {
       const now = nowIso();
       const plan = model.plan(request, now);
+      // An insats another unit or a partner performs: the provider's first task, its confirmation of the start.
+      const { action } = request;
+      if (action.type === 'besluta_insats' && outsourced(action.utforare, request.actor.unit) && patched(providerTasksPatch)) {
+        plan.deadlines.push(confirmStartSpec(model, `i${model.state.nextInsatsNumber}`, action.utforare, request.actor.unit, now));
+      }
       const deadlines: [DeadlineSpec, PlannedMoments][] = [];
       for (const spec of plan.deadlines) deadlines.push([spec, await planMoments(model.rules, spec)]);
       let extension: PlannedMoments | undefined;

@@ -5,8 +5,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataConverter } from '@temporalio/common';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type pg from 'pg';
-import { caseOpenedUpdate, caseViewQuery, disputeViewQuery, handoverViewQuery, meetingViewQuery } from '../../domain/messages';
-import type { Actor, CaseFlags, CaseKind, CaseView, CaseWorkflowInput, Deadline } from '../../domain/case';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { caseOpenedUpdate, caseViewQuery, disputeViewQuery, handoverViewQuery, meetingViewQuery, performActionUpdate } from '../../domain/messages';
+import type { Actor, CaseAction, CaseFlags, CaseKind, CaseView, CaseWorkflowInput, Deadline } from '../../domain/case';
 import { alertKey, caseWorkflowId } from '../../domain/case';
 import { defaultRules } from '../../domain/default-rules';
 import { type Rules } from '../../domain/rules';
@@ -153,3 +154,15 @@ export async function startWorkflowHarness(
     },
   };
 }
+
+type CaseHandle = Awaited<ReturnType<WorkflowHarness['startCase']>>['handle'];
+
+/** An action by a handläggare of `unit` (sub `<unit>-1`), which may be refused. */
+export const attemptAction = (handle: CaseHandle, unit: string, action: CaseAction) =>
+  handle.executeUpdate(performActionUpdate, { args: [{ actor: { sub: `${unit}-1`, role: 'handlaggare', unit }, action }] });
+
+/** An action that must be accepted; a refusal fails the test with its reason. */
+export const performAction = (handle: CaseHandle, unit: string, action: CaseAction) =>
+  attemptAction(handle, unit, action).catch((error: unknown) => {
+    throw error instanceof WorkflowUpdateFailedError ? new Error(`${action.type} refused: ${error.cause?.message}`) : error;
+  });

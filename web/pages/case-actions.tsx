@@ -10,6 +10,7 @@ import type { CaseAction, CaseActionType, CaseFlags, CaseView } from '../../doma
 import { isDeadlineKey } from '../../domain/lifecycle';
 import { evaluateRules } from '../../domain/rule-evaluation';
 import type { Rules } from '../../domain/rules';
+import { reportLabels } from '../../workflows/case-actions/rapport-utforare';
 import { CaseModel } from '../../workflows/case-model';
 import { Button, Checkboxes, fieldId, PostForm, Radios, Select, TextArea, TextField, type Choice } from '../components';
 import { all, errorAt, optionalText, text, yesNo, type FormState, type FormValues } from '../forms';
@@ -56,6 +57,7 @@ const fieldsOf: Partial<Record<CaseActionType, string[]>> = {
   samtycke: ['mottagare', 'omfattning', 'lamnat'],
   tilldela: ['handlaggare'],
   kontakt_vardnadshavare: ['tolk'],
+  rapport_utforare: ['status'],
   andra_fakta: ['flags', 'flags.vald', 'flags.barnIHushallet', 'flags.hedersrelaterat', 'flags.skyddadeUppgifter', 'flags.missbruk', 'skal'],
 };
 
@@ -72,6 +74,7 @@ const unanswered: Record<string, string> = {
   'besluta_insats.insats': 'Välj insats',
   'besluta_insats.utforare': 'Välj vem som utför insatsen',
   'kontakt_vardnadshavare.tolk': 'Välj om tolk användes, och vilken',
+  'rapport_utforare.status': 'Välj hur insatsen går',
 };
 
 /** The schema's words for a type or choice fault on an empty answer become a plain request; its own rules' words stay. */
@@ -119,6 +122,8 @@ export function actionFrom(type: string, values: FormValues, view: CaseView): Re
       return { type, handlaggare: text(values, 'tilldela.handlaggare') };
     case 'kontakt_vardnadshavare':
       return { type, tolk: field('tolk') };
+    case 'rapport_utforare':
+      return { type, insatsId: field('insatsId'), status: field('status') };
     case 'andra_fakta': {
       // Only what differs from the case is a change; the form shows every flag as it is now.
       const flags: Partial<Record<keyof CaseFlags, unknown>> = {};
@@ -154,6 +159,7 @@ export const actionDone: Record<string, string> = {
   andra_fakta: 'Ärendets uppgifter är ändrade. Det som de nya uppgifterna kräver syns nedan.',
   skydd_ordnat: 'Skyddet är registrerat som ordnat.',
   kontakt_vardnadshavare: 'Kontakten med vårdnadshavarna är registrerad.',
+  rapport_utforare: 'Rapporten om insatsen är lämnad. Den beslutande enheten ser den vid uppföljningen.',
   overlamning: 'Överlämningen är skickad.',
 };
 
@@ -427,8 +433,10 @@ export function InsatsSection({ view, rules, viewer, unitName, now }: FormsProps
   return (
     <ul class="uppgifter">
       {view.insatser.map((insats) => {
-        const next = view.deadlines.find((d) => d.insatsId === insats.id && d.status === 'open');
+        const next = view.deadlines.find((d) => d.insatsId === insats.id && d.key === 'uppfoljning' && d.status === 'open');
+        const providerTask = view.deadlines.find((d) => d.insatsId === insats.id && (d.key === 'utforare_start' || d.key === 'utforare_rapport') && d.status === 'open');
         const running = !insats.endedAt;
+        const mayReport = running && inReach(view, rules, caller, { type: 'rapport_utforare', insatsId: insats.id, status: insats.startedAt ? 'pagaende' : 'startad' });
         const action = (type: 'uppfoljning' | 'avsluta_insats', label: string, secondary?: boolean) =>
           running &&
           inReach(view, rules, caller, { type, insatsId: insats.id }) && (
@@ -450,6 +458,40 @@ export function InsatsSection({ view, rules, viewer, unitName, now }: FormsProps
               Beslutad av {unitName(insats.decidedBy)} <When at={insats.decidedAt} day />, utförs av {unitName(insats.performedBy)}. Uppföljningar hittills: {insats.followUps}.
             </p>
             <p>{insats.endedAt ? <>Avslutad {formatDate(insats.endedAt)}</> : next ? <>Nästa uppföljning: <DeadlineState deadline={next} now={now} /></> : 'Pågår'}</p>
+            {(insats.reports?.length || providerTask) && (
+              <div>
+                <p>
+                  <strong>Utförarens rapporter:</strong> {insats.reports?.length ? '' : 'inga ännu.'}
+                </p>
+                {insats.reports?.length ? (
+                  <ul>
+                    {insats.reports.map((r) => (
+                      <li>
+                        {capitalised(reportLabels[r.status])} <span class="hjalp">· {unitName(r.unit)}, {formatDate(r.at)}</span>
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+                {providerTask && (
+                  <p>
+                    {providerTask.title} ({unitName(providerTask.unit)}): <DeadlineState deadline={providerTask} now={now} />
+                  </p>
+                )}
+              </div>
+            )}
+            {mayReport && (
+              <PostForm action={`${casePath(view.caseRef)}/atgard`} csrf={viewer.csrf} label={`Rapportera om insats ${insats.id}`}>
+                <input type="hidden" name="type" value="rapport_utforare" />
+                <input type="hidden" name="rapport_utforare.insatsId" value={insats.id} />
+                <Radios
+                  name="rapport_utforare.status"
+                  legend="Hur går insatsen?"
+                  choices={(insats.startedAt ? (['pagaende', 'avbruten', 'avslutad'] as const) : (['startad', 'avbruten'] as const)).map((status) => ({ value: status, label: capitalised(reportLabels[status]) }))}
+                  inline
+                />
+                <Button>Skicka rapporten</Button>
+              </PostForm>
+            )}
             <div class="uppgift-agare">
               {action('uppfoljning', 'Registrera uppföljning')}
               {action('avsluta_insats', 'Avsluta insatsen', true)}

@@ -7,6 +7,7 @@ import { tilldela } from './tilldela';
 import { medfoljandeArendeOppnat } from './medfoljande-arende-oppnat';
 import { kontaktVardnadshavare } from './kontakt-vardnadshavare';
 import { skyddOrdnat } from './skydd-ordnat';
+import { rapportUtforare } from './rapport-utforare';
 import { aterkallaSamtycke } from './aterkalla-samtycke';
 import { avslutaArende } from './avsluta-arende';
 import { avslutaInsats } from './avsluta-insats';
@@ -39,6 +40,7 @@ export const caseActions: CaseActionTable = {
   medfoljande_arende_oppnat: medfoljandeArendeOppnat,
   skydd_ordnat: skyddOrdnat,
   kontakt_vardnadshavare: kontaktVardnadshavare,
+  rapport_utforare: rapportUtforare,
 };
 
 export type { ActionPlan, ExtensionSpec, PlannedAction } from './action';

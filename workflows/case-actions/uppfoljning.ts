@@ -12,7 +12,8 @@ export const uppfoljning: CaseActionModule<'uppfoljning'> = {
   },
   apply(model, { action }, now) {
     const insats = model.insats(action.insatsId)!;
-    model.closeOpen((d) => d.insatsId === insats.id, 'done', now);
+    // The follow-up itself; the provider's own tasks of the insats stay open.
+    model.closeOpen((d) => d.insatsId === insats.id && d.key === 'uppfoljning', 'done', now);
     insats.followUps += 1;
     return `Uppföljning av insats ${insats.id} registrerad`;
   },
