@@ -2,6 +2,7 @@
 // recorded division of responsibility that becomes tracked tasks.
 import { DeadlineSchema, type Actor } from './case';
 import { MeetingStatus } from './child-status';
+import { Tolk } from './facts';
 import type { ClockRules, LegalSource, Rules, Timing } from './rules';
 import { isoTimestamp, slug, z } from './zod';
 
@@ -25,6 +26,8 @@ export interface MeetingWorkflowInput {
   /** Meetings started before the slice was introduced hold the whole rule set: a superset. */
   rules: MeetingRules;
   protectedCase: boolean;
+  /** The case's rule that refuses some interpreters (domain/gates.ts), when one holds for it; absent for meetings started before. */
+  interpreterGate?: { title: string; refused: string[]; legal: LegalSource };
 }
 
 export const ResponsibilitySchema = z.object({
@@ -41,6 +44,8 @@ export const MeetingActionSchema = z.discriminatedUnion('typ', [
     typ: z.literal('registrera_utfall'),
     ansvar: z.array(ResponsibilitySchema).min(1, { message: 'Ange ansvarsfördelningen: vilken enhet gör vad och när' }),
     nastaUppfoljning: date,
+    /** Who interpreted at the meeting; absent: no interpreter was needed. */
+    tolk: Tolk.optional(),
   }),
   z.object({ typ: z.literal('klarmarkera_uppgift'), uppgiftId: z.string().regex(/^d\d+$/, { message: 'Ogiltigt uppgifts-id' }) }),
 ]);
@@ -63,7 +68,7 @@ export const MeetingViewSchema = z.object({
   bookedFor: isoTimestamp.optional(),
   attendance: z.array(z.object({ unit: slug, confirmedAt: isoTimestamp.optional() })),
   outcome: z
-    .object({ ansvar: z.array(ResponsibilitySchema.extend({ uppgiftId: z.string() })), nastaUppfoljning: z.string(), recordedBy: z.string(), recordedAt: isoTimestamp })
+    .object({ ansvar: z.array(ResponsibilitySchema.extend({ uppgiftId: z.string() })), nastaUppfoljning: z.string(), tolk: Tolk.optional(), recordedBy: z.string(), recordedAt: isoTimestamp })
     .optional(),
   tasks: z.array(DeadlineSchema),
 });

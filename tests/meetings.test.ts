@@ -6,7 +6,7 @@ import type { CaseView } from '../domain/case';
 import type { MeetingAction } from '../domain/meeting';
 import { caseViewQuery, meetingActionUpdate, meetingViewQuery } from '../domain/messages';
 import { isFrom, sentBy, withSimultaneous } from './support/mail';
-import { skipTo } from './support/time';
+import { skipBy, skipTo } from './support/time';
 import { refused } from './support/refusals';
 import { actor, itemByItemRules, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
@@ -317,4 +317,20 @@ test('just after midnight in Stockholm, a responsibility dated yesterday is refu
   const yesterday = await refused(act(workflowId, 'mottagning', outcome([{ enhet: 'rvt', uppgift: 'Skyddsplanering med mamman', senast: '2030-05-20' }], '2030-06-17')));
   expect(yesterday.type).toBe('OGILTIG_UPPGIFT');
   expect((await viewOf(workflowId)).status).toBe('bokat');
+});
+
+test('a relative never interprets at the meeting: refused with the rule and its source; a professional interpreter is recorded', async () => {
+  const { caseRef } = await violenceCase();
+  const workflowId = meetingWorkflowId(caseRef);
+  const now = await h.env.currentTimeMs();
+  await act(workflowId, 'mottagning', { typ: 'boka', tid: new Date(now + 24 * 3_600_000).toISOString() });
+  await skipBy(h.env, 2 * 24 * 3_600_000);
+  const day = (offset: number) => new Date(now + offset * 24 * 3_600_000).toISOString().slice(0, 10);
+  const held = { ...outcome([{ enhet: 'rvt', uppgift: 'Stödsamtal med mamman', senast: day(20) }], day(40)) } as Extract<MeetingAction, { typ: 'registrera_utfall' }>;
+  const relative = await refused(act(workflowId, 'mottagning', { ...held, tolk: 'anhorig' }));
+  expect(relative).toMatchObject({ type: 'SPARRAD', message: expect.stringContaining('Anhöriga tolkar aldrig') });
+  expect(relative.message).toContain('Lokal samverkansrutin');
+  expect((await viewOf(workflowId)).status).toBe('bokat');
+  const recorded = await act(workflowId, 'mottagning', { ...held, tolk: 'professionell' });
+  expect(recorded.outcome).toMatchObject({ tolk: 'professionell' });
 });

@@ -32,6 +32,7 @@ import {
 } from '../domain/messages';
 import { planRuleChange, type Replan } from '../domain/rule-change';
 import { evaluateRules } from '../domain/rule-evaluation';
+import { gatesInForce } from '../domain/gates';
 import type { ClockRules, HandoverTrigger, MeetingTrigger, Rules } from '../domain/rules';
 import {
   CaseKindAttr,
@@ -137,6 +138,12 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
     }
   };
 
+  /** The case's rule on interpreters, for a meeting it starts to hold against. */
+  const interpreterGateOf = () => {
+    const gate = gatesInForce(model.state, model.rules).find((g) => g.typ === 'tolk');
+    return gate?.typ === 'tolk' ? { interpreterGate: { title: gate.title, refused: [...gate.refused], legal: gate.legal } } : {};
+  };
+
   /** Starts required handovers (a task for the sending unit) and joint meetings (child workflows). */
   const startRequiredSteps = async (handovers: HandoverTrigger[], meetings: MeetingTrigger[], startAt = model.state.receivedAt) => {
     for (const step of handovers) {
@@ -163,6 +170,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
             legal: step.legal,
             rules: { ...clockRules(model.rules), meetings: model.rules.meetings },
             protectedCase: model.state.flags.skyddadeUppgifter,
+            ...interpreterGateOf(),
           },
         ],
       });

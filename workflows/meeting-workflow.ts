@@ -71,6 +71,11 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
         if (actor.unit !== input.organiser) throw caseFailure('EJ_BEHORIG', `Utfallet registreras av ${input.organiser}`);
         if (view.status !== 'bokat') throw caseFailure('FEL_FAS', view.status === 'hallet' ? 'Mötet är redan hållet' : 'Mötet måste bokas innan det hålls');
         if (Date.parse(view.bookedFor!) > now) throw caseFailure('FEL_FAS', 'Mötet har inte ägt rum än');
+        // The case's rule on interpreters (a relative never interprets), with its source.
+        const gate = input.interpreterGate;
+        if (gate && action.tolk && gate.refused.includes(action.tolk)) {
+          throw caseFailure('SPARRAD', `${gate.title}: använd en professionell tolk (${gate.legal.source}: ${gate.legal.citation})`, 'tolk');
+        }
         // The dates are checked against today by the handler: today needs the time zone's calendar.
         break;
       }
@@ -131,7 +136,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
             { ...base(now), key: 'uppfoljning', title: 'Uppföljning av gemensam planering', unit: input.organiser, ...timingOverrides(rules.meetings.tasks ?? {}) },
             { dueDate: action.nastaUppfoljning },
           );
-          view.outcome = { ansvar, nastaUppfoljning: action.nastaUppfoljning, recordedBy: actor.sub, recordedAt: now };
+          view.outcome = { ansvar, nastaUppfoljning: action.nastaUppfoljning, ...(action.tolk ? { tolk: action.tolk } : {}), recordedBy: actor.sub, recordedAt: now };
           view.status = 'hallet';
           waitingSince = now;
           await reportToCase(input.parentWorkflowId, {

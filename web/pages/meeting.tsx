@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import type { FieldError } from '../../api/errors';
 import type { CaseView } from '../../domain/case';
 import { MeetingActionSchema, type MeetingView } from '../../domain/meeting';
-import { Banner, Button, ErrorSummary, fieldId, PostForm, Select, SummaryList, Tag, TextField, type Choice } from '../components';
+import { Banner, Button, ErrorSummary, fieldId, PostForm, Radios, Select, SummaryList, Tag, TextField, type Choice } from '../components';
 import { viewerOf, type WebContext, unitNames } from '../context';
 import { emptyForm, errorAt, errorsFrom, optionalText, parseWith, text, type FormState, type FormValues } from '../forms';
 import { meetingStatusLabels } from '../labels';
@@ -45,7 +45,8 @@ function meetingAction(typ: string, values: FormValues): { action: Record<string
         rowOf.push(i);
         ansvar.push(row);
       }
-      return { action: { typ, ansvar, nastaUppfoljning: optionalText(values, 'nastaUppfoljning') }, rowOf };
+      const tolk = optionalText(values, 'tolk');
+      return { action: { typ, ansvar, nastaUppfoljning: optionalText(values, 'nastaUppfoljning'), ...(tolk && tolk !== 'ingen' ? { tolk } : {}) }, rowOf };
     }
     case 'klarmarkera_uppgift':
       return { action: { typ, uppgiftId: text(values, 'uppgiftId') }, rowOf: [] };
@@ -63,7 +64,7 @@ function onForm(typ: string, errors: FieldError[], rowOf: number[]): FieldError[
       return { field, message: row[2] === 'enhet' && /^Ogiltig/.test(e.message) ? 'Välj enhet' : e.message };
     }
     if (e.field === 'tid') return { field: 'tid', message: /^Ogiltig tidpunkt/.test(e.message) ? 'Ange dag och tid för mötet, till exempel 2026-12-03 10:00' : e.message };
-    if (e.field === 'ansvar' || e.field === 'nastaUppfoljning') return e;
+    if (e.field === 'ansvar' || e.field === 'nastaUppfoljning' || e.field === 'tolk') return e;
     // The discriminator, or a task's id: the form as a whole.
     return { field: typ === 'klarmarkera_uppgift' || !e.field ? '' : e.field, message: e.message };
   });
@@ -167,7 +168,7 @@ function MeetingPage({ viewer, view, meeting, unitName, units, form, typ, messag
             </tbody>
           </table>
           <p>
-            Nästa uppföljning senast {formatDate(meeting.outcome.nastaUppfoljning)}. Registrerat av {meeting.outcome.recordedBy} {formatDateTime(meeting.outcome.recordedAt)}.
+            Nästa uppföljning senast {formatDate(meeting.outcome.nastaUppfoljning)}.{meeting.outcome.tolk === 'professionell' ? ' Professionell tolk deltog.' : ''} Registrerat av {meeting.outcome.recordedBy} {formatDateTime(meeting.outcome.recordedAt)}.
           </p>
         </>
       )}
@@ -226,6 +227,17 @@ function MeetingPage({ viewer, view, meeting, unitName, units, form, typ, messag
                     ))}
                   </div>
                   <TextField name="nastaUppfoljning" type="date" label="Nästa uppföljning av planeringen" hint="Ett datum efter i dag. Uppföljningen blir en uppgift för er enhet." form={outcomeForm} width="mellan" />
+                  <Radios
+                    name="tolk"
+                    legend="Tolk vid mötet"
+                    form={outcomeForm}
+                    value="ingen"
+                    choices={[
+                      { value: 'ingen', label: 'Ingen tolk behövdes' },
+                      { value: 'professionell', label: 'Professionell tolk' },
+                      { value: 'anhorig', label: 'Anhörig tolkade' },
+                    ]}
+                  />
                   <Button>Registrera att mötet är hållet</Button>
                 </>,
               )}
