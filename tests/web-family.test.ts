@@ -85,3 +85,34 @@ test("RVT links the mother's case with the child's, and the family's steps stand
   await theirs.waitForURL(`**/arenden/${child}/familj`);
   await expect(theirs.getByRole('region', { name: new RegExp(mother) }).textContent()).resolves.toContain('Din enhet arbetar inte i ärendet');
 });
+
+test("the mother's skyddat boende decision names her child on the case page; the child's case then owes BoU its own decision", async () => {
+  // The mother's case, at the decision of insatser (through the API, as RVT).
+  await made(stack.api('POST', `/cases/${mother}/actions`, demoCaller(rvt), { type: 'riskbedomning', instrument: 'FREDA', riskniva: 'hog' }));
+  await made(stack.api('POST', `/cases/${mother}/actions`, demoCaller(rvt), { type: 'avsluta_utredning', beslut: 'insatser' }));
+  const page = (await stack.signedIn(rvt)).page;
+  await page.goto(`/arenden/${mother}`);
+  const form = page.getByRole('form', { name: 'Besluta om insats' });
+  await form.getByLabel('Insats', { exact: true }).selectOption({ label: 'Skyddat boende' });
+  await form.getByLabel('Vem utför insatsen?').selectOption({ label: 'Kvinnojouren (extern part)' });
+  await form.getByRole('group', { name: /Barn i familjen som följer med/ }).getByLabel(`${child} (barn)`).check();
+  await submit(page, form.getByRole('button', { name: 'Besluta insatsen' }));
+  await expect(page.getByRole('status').textContent()).resolves.toContain('Klart');
+  await stack.check(page, 'familj-medfoljande-beslut');
+
+  const bou = (await stack.signedIn(demo.handlaggare('bou'))).page;
+  let owed = '';
+  for (let i = 0; i < 20 && !owed.includes('Eget beslut för medföljande barn'); i++) {
+    await bou.goto(`/arenden/${child}`);
+    owed = (await bou.locator('main').textContent()) ?? '';
+  }
+  expect(owed).toContain('Eget beslut för medföljande barn');
+  // BoU records the child's own decision there, although the child's case is still at its first steps.
+  const own = bou.getByRole('form', { name: 'Besluta om insats' });
+  await own.getByLabel('Insats', { exact: true }).selectOption({ label: 'Skyddat boende' });
+  await own.getByLabel('Vem utför insatsen?').selectOption({ label: 'Kvinnojouren (extern part)' });
+  await submit(bou, own.getByRole('button', { name: 'Besluta insatsen' }));
+  const view = (await stack.api('GET', `/cases/${child}`, demoCaller(demo.handlaggare('bou')))).body;
+  expect(view.deadlines.find((d: { key: string }) => d.key === 'medfoljande')).toMatchObject({ status: 'done' });
+});
+

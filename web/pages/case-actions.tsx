@@ -9,11 +9,12 @@ import type { FieldError } from '../../api/errors';
 import type { CaseAction, CaseActionType, CaseFlags, CaseView } from '../../domain/case';
 import { isDeadlineKey } from '../../domain/lifecycle';
 import { evaluateRules } from '../../domain/rule-evaluation';
+import type { FamilyView } from '../../domain/family';
 import type { Rules } from '../../domain/rules';
 import { reportLabels } from '../../workflows/case-actions/rapport-utforare';
 import { CaseModel } from '../../workflows/case-model';
 import { Button, Checkboxes, fieldId, PostForm, Radios, Select, TextArea, TextField, type Choice } from '../components';
-import { all, errorAt, optionalText, text, yesNo, type FormState, type FormValues } from '../forms';
+import { all, errorAt, numberOf, optionalText, text, yesNo, type FormState, type FormValues } from '../forms';
 import { valdLabels } from '../labels';
 import type { Viewer } from '../layout';
 import { casePath } from '../links';
@@ -53,7 +54,8 @@ const fieldsOf: Partial<Record<CaseActionType, string[]>> = {
   erbjudande: ['erbjudande', 'svar', 'utforare'],
   forlang_utredning: ['nyttSlutdatum', 'skal'],
   avsluta_utredning: ['beslut'],
-  besluta_insats: ['insats', 'utforare'],
+  besluta_insats: ['insats', 'utforare', 'medfoljandeBarn', 'medfoljandeBarnUtanArende'],
+  medfoljande_arende_oppnat: ['arende'],
   samtycke: ['mottagare', 'omfattning', 'lamnat'],
   tilldela: ['handlaggare'],
   kontakt_vardnadshavare: ['tolk'],
@@ -86,7 +88,8 @@ export function inPlainWords(errors: FieldError[], missing: Record<string, strin
 export function actionErrors(type: string, errors: FieldError[]): FieldError[] {
   const fields = fieldsOf[type as CaseActionType] ?? [];
   const mapped = errors.map((e) => {
-    const name = e.field.replace(/^action\./, '');
+    // A named child's fault ("medfoljandeBarn.1") is at the question of which children follow.
+    const name = e.field.replace(/^action\./, '').replace(/^medfoljandeBarn\.\d+$/, 'medfoljandeBarn');
     return { field: fields.includes(name) ? `${type}.${name}` : '', message: e.message };
   });
   return inPlainWords(mapped, unanswered);
@@ -109,8 +112,13 @@ export function actionFrom(type: string, values: FormValues, view: CaseView): Re
       return { type, erbjudande: field('erbjudande'), svar: field('svar'), utforare: field('utforare') };
     case 'forlang_utredning':
       return { type, nyttSlutdatum: field('nyttSlutdatum'), skal: text(values, `${type}.skal`) };
-    case 'besluta_insats':
-      return { type, insats: field('insats'), utforare: field('utforare') };
+    case 'besluta_insats': {
+      const following = all(values, 'besluta_insats.medfoljandeBarn');
+      const withoutCase = numberOf(values, 'besluta_insats.medfoljandeBarnUtanArende');
+      return { type, insats: field('insats'), utforare: field('utforare'), ...(following.length ? { medfoljandeBarn: following } : {}), ...(withoutCase !== undefined ? { medfoljandeBarnUtanArende: withoutCase } : {}) };
+    }
+    case 'medfoljande_arende_oppnat':
+      return { type, arende: text(values, 'medfoljande_arende_oppnat.arende') };
     case 'uppfoljning':
     case 'avsluta_insats':
       return { type, insatsId: field('insatsId') };
@@ -160,6 +168,7 @@ export const actionDone: Record<string, string> = {
   skydd_ordnat: 'Skyddet är registrerat som ordnat.',
   kontakt_vardnadshavare: 'Kontakten med vårdnadshavarna är registrerad.',
   rapport_utforare: 'Rapporten om insatsen är lämnad. Den beslutande enheten ser den vid uppföljningen.',
+  medfoljande_arende_oppnat: 'Ärendet för det medföljande barnet är registrerat; barnets ärende har fått uppgiften att besluta.',
   overlamning: 'Överlämningen är skickad.',
 };
 
@@ -172,6 +181,8 @@ interface FormsProps {
   view: CaseView;
   rules: Rules;
   viewer: Viewer;
+  /** The case's family: the children an adult's decision may name as following. */
+  family?: FamilyView | undefined;
   failed?: FailedAction | undefined;
   units: UnitChoice[];
   unitName: (id: string) => string;
@@ -196,7 +207,7 @@ function ActionForm({ type, title, viewer, view, children, button, hint }: { typ
 const formOf = (failed: FailedAction | undefined, type: CaseActionType) => (failed?.type === type ? failed.form : undefined);
 
 /** The step actions of the phase that the viewer's unit may take, and who takes the step when it is not theirs. */
-export function StepActions({ view, rules, viewer, failed, units, unitName }: FormsProps) {
+export function StepActions({ view, rules, viewer, failed, units, unitName, family }: FormsProps) {
   const caller = viewer.caller;
   const may = (action: CaseAction) => inReach(view, rules, caller, action);
   const unitChoices = [{ value: '', label: 'Välj enhet' }, ...units.map((u) => ({ value: u.id, label: u.kind === 'extern' ? `${u.name} (extern part)` : u.name }))];
@@ -304,11 +315,28 @@ export function StepActions({ view, rules, viewer, failed, units, unitName }: Fo
       </ActionForm>,
     );
   }
-  if (insatsKinds.length > 0 && may({ type: 'besluta_insats', insats: insatsKinds[0]!, utforare: caller.unit })) {
+  // A child who follows a parent may get its own decision in any phase (following-children.ts).
+  const followInto = rules.followingChildren.insatser[0];
+  if (insatsKinds.length > 0 && (may({ type: 'besluta_insats', insats: insatsKinds[0]!, utforare: caller.unit }) || (followInto && may({ type: 'besluta_insats', insats: followInto, utforare: caller.unit })))) {
+    const children = (family?.members ?? []).filter((m) => m.kind === 'barn');
     forms.push(
       <ActionForm type="besluta_insats" title="Besluta om insats" button="Besluta insatsen" viewer={viewer} view={view} hint="Insatsen följs upp enligt reglerna; uppföljningen blir en frist för er enhet.">
         <Select name="besluta_insats.insats" label="Insats" form={formOf(failed, 'besluta_insats')} choices={[{ value: '', label: 'Välj insats' }, ...insatsKinds.map((k) => ({ value: k, label: insatsLabel(rules, k) }))]} />
         <Select name="besluta_insats.utforare" label="Vem utför insatsen?" form={formOf(failed, 'besluta_insats')} choices={unitChoices} />
+        {view.kind === 'vuxen' && (
+          <>
+            {children.length > 0 && (
+              <Checkboxes
+                name="besluta_insats.medfoljandeBarn"
+                legend="Barn i familjen som följer med (vid skyddat boende)"
+                hint="Varje barn som följer med behöver ett eget beslut: barnets ärende får en uppgift."
+                form={formOf(failed, 'besluta_insats')}
+                choices={children.map((c) => ({ value: c.caseRef, label: `${c.caseRef} (barn)` }))}
+              />
+            )}
+            <TextField name="besluta_insats.medfoljandeBarnUtanArende" type="number" label="Medföljande barn som saknar ärende (antal)" hint="Mottagningen får en uppgift att öppna ett ärende för vart och ett." form={formOf(failed, 'besluta_insats')} width="kort" />
+          </>
+        )}
       </ActionForm>,
     );
   }
@@ -368,6 +396,13 @@ export function CaseWideActions({ view, rules, viewer, failed, units }: FormsPro
           <TextField name="samtycke.lamnat" type="date" label="Datum då samtycket lämnades" form={formOf(failed, 'samtycke')} width="mellan" />
         </ActionForm>
       </details>,
+    );
+  }
+  if (may({ type: 'medfoljande_arende_oppnat', arende: 'ett-annat-arende' })) {
+    parts.push(
+      <ActionForm type="medfoljande_arende_oppnat" title="Ärende öppnat för medföljande barn" button="Registrera ärendet" viewer={viewer} view={view} hint="Länka först barnets nya ärende till familjen. Barnets ärende får då uppgiften att besluta om barnets insats.">
+        <TextField name="medfoljande_arende_oppnat.arende" label="Barnets ärendereferens" form={formOf(failed, 'medfoljande_arende_oppnat')} width="mellan" />
+      </ActionForm>,
     );
   }
   if (may({ type: 'skydd_ordnat' })) {

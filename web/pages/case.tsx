@@ -19,7 +19,8 @@ import { casePath } from '../links';
 import { sendPage } from '../render';
 import { formatDate } from '../time';
 import { actionDone, actionErrors, actionFrom, CaseWideActions, ConsentSection, InsatsSection, StepActions, type FailedAction, type UnitChoice } from './case-actions';
-import { FamilySummary } from './family-summary';
+import { FamilySummary, SideBySide } from './family-summary';
+import { familyMember } from '../../api/family-service';
 import { capitalised, Changes, DeadlineList, DisputeList, EventTimeline, FlagSummary, HandoverList, MeetingList, PhaseSteps, UnitHolders, When } from './case-timeline';
 
 /** The case reference of an address; one that cannot be a case's is a case that does not exist. */
@@ -58,7 +59,7 @@ async function sendCasePage(ctx: WebContext, request: FastifyRequest, reply: Fas
   const family = await ctx.services.families.read(caller, caseRef);
   const now = Date.now();
   const done = actionDone[text(request.query as FormValues, 'klart')];
-  const props = { view, rules, viewer, failed, units, unitName, now };
+  const props = { view, rules, viewer, failed, units, unitName, now, family };
   const ofUnit = (caller.role === 'handlaggare' || caller.role === 'enhetschef') && view.involvedUnits.includes(caller.unit) && view.phase !== 'avslutad';
   const base = casePath(caseRef);
   return sendPage(
@@ -144,6 +145,12 @@ async function sendCasePage(ctx: WebContext, request: FastifyRequest, reply: Fas
 
       <h2>Händelser</h2>
       <EventTimeline view={view} unitName={unitName} />
+      {family.members.length > 0 && (
+        <>
+          <h3>Familjens steg sida vid sida</h3>
+          <SideBySide columns={[familyMember(view, view.openedAt, true, now), ...family.members]} unitName={unitName} />
+        </>
+      )}
     </Layout>,
     status,
   );

@@ -1,9 +1,10 @@
-// The family's other cases in a few lines, for the case page; the whole picture is on the family
-// page (family.tsx).
+// The family's other cases in a few lines and their steps side by side, for the case page and the
+// family page (family.tsx).
 import type { FamilyMember, FamilyView } from '../../domain/family';
 import { kindLabels, phaseLabels } from '../labels';
 import { casePath } from '../links';
 import { formatDateTime, fromNow } from '../time';
+import { When } from './case-timeline';
 
 export const familyPath = (caseRef: string) => `${casePath(caseRef)}/familj`;
 
@@ -44,3 +45,42 @@ export function FamilySummary({ caseRef, family, now }: { caseRef: string; famil
   );
 }
 
+/** Every case's steps in one table, a column per case, in time order. */
+export function SideBySide({ columns, unitName }: { columns: FamilyMember[]; unitName: (id: string) => string }) {
+  const rows = columns.flatMap((member, column) => member.steps.map((step) => ({ ...step, column }))).sort((a, b) => a.at.localeCompare(b.at));
+  return (
+    <div class="tabell-rulla">
+      <table>
+        <caption>Familjens steg sida vid sida, äldst först</caption>
+        <thead>
+          <tr>
+            <th scope="col">När</th>
+            {columns.map((member) => (
+              <th scope="col">
+                {kindLabels[member.kind]} {member.caseRef}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr>
+              <td>
+                <When at={row.at} />
+              </td>
+              {columns.map((_, column) => (
+                <td>
+                  {column === row.column && (
+                    <>
+                      {row.label} <span class="hjalp">· {unitName(row.unit)}</span>
+                    </>
+                  )}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

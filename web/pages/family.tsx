@@ -9,54 +9,13 @@ import { LinkCaseRequestSchema, UnlinkCaseRequestSchema, type FamilyMember, type
 import { Banner, Button, ErrorSummary, PostForm, Tag, TextArea, TextField } from '../components';
 import { unitNames, viewerOf, type WebContext } from '../context';
 import { emptyForm, errorsFrom, parseWith, text, type FormState, type FormValues } from '../forms';
-import { kindLabels } from '../labels';
 import { Layout, type Viewer } from '../layout';
 import { casePath } from '../links';
 import { sendPage } from '../render';
 import { formatDateTime, fromNow } from '../time';
 import { caseRefOf } from './case';
-import { CaseName, familyPath } from './family-summary';
+import { CaseName, familyPath, SideBySide } from './family-summary';
 import { capitalised, When } from './case-timeline';
-
-/** Every case's steps in one table, a column per case, in time order. */
-function SideBySide({ columns, unitName }: { columns: FamilyMember[]; unitName: (id: string) => string }) {
-  const rows = columns.flatMap((member, column) => member.steps.map((step) => ({ ...step, column }))).sort((a, b) => a.at.localeCompare(b.at));
-  return (
-    <div class="tabell-rulla">
-      <table>
-        <caption>Familjens steg sida vid sida, äldst först</caption>
-        <thead>
-          <tr>
-            <th scope="col">När</th>
-            {columns.map((member) => (
-              <th scope="col">
-                {kindLabels[member.kind]} {member.caseRef}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr>
-              <td>
-                <When at={row.at} />
-              </td>
-              {columns.map((_, column) => (
-                <td>
-                  {column === row.column && (
-                    <>
-                      {row.label} <span class="hjalp">· {unitName(row.unit)}</span>
-                    </>
-                  )}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
 
 function MemberCard({ member, unitName, now }: { member: FamilyMember; unitName: (id: string) => string; now: number }) {
   return (
