@@ -33,7 +33,7 @@ async function childAtInsatser() {
   return child;
 }
 
-test("BoU decides Trappan, performed by resursenheten: resursenheten confirms the start and reports at each interval; a missed confirmation reaches it, then BoU's enhetschef", async () => {
+test("BoU decides Trappan, performed by resursenheten: resursenheten confirms the start and reports at each interval; a missed confirmation or report reaches it, then BoU's enhetschef", async () => {
   const { caseRef, handle } = await childAtInsatser();
   const decided = await act(handle, 'bou', { type: 'besluta_insats', insats: 'trappan', utforare: 'resursenhet' });
   const [start] = openOf(decided, 'utforare_start');
@@ -60,6 +60,11 @@ test("BoU decides Trappan, performed by resursenheten: resursenheten confirms th
   expect(report).toMatchObject({ unit: 'resursenhet', managerUnit: 'bou', insatsId: 'i1' });
   // At the insats's follow-up interval (three months for Trappan).
   expect(report!.duration).toBe('P3M');
+  // A missing report escalates: to the provider at its due moment, then to BoU's enhetschef.
+  await skipTo(h.env, new Date(Date.parse(report!.dueAt) + 60_000).toISOString());
+  expect((await h.mail.waitFor(isFor(caseRef, `${report!.id}.r0.eskalering0`))).to).toStrictEqual(['resursenhet@exempel.se']);
+  await skipTo(h.env, new Date(Date.parse(report!.dueAt) + 26 * 3_600_000).toISOString());
+  expect((await h.mail.waitFor(isFor(caseRef, `${report!.id}.r0.eskalering1`))).to).toStrictEqual(['chef.bou@exempel.se']);
 
   const going = await act(handle, 'resursenhet', { type: 'rapport_utforare', insatsId: 'i1', status: 'pagaende' });
   expect(openOf(going, 'utforare_rapport')).toHaveLength(1);
