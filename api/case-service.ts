@@ -30,7 +30,7 @@ import type { FamilyStore } from '../infra/family-store';
 import { canSeeCase, unitsInView } from './access';
 import { requireActiveUnit } from './active-unit';
 import type { Caller } from './auth';
-import { ApiError, forbidden, fromCaseUpdate, fromTemporal, invalidCursor, notFound } from './errors';
+import { ApiError, forbidden, fromCaseUpdate, fromTemporal, invalidCursor, isNotFound, notFound } from './errors';
 import type { CaseListItem, CaseListPage, CaseListQuery, TaskItem, TaskPage, TaskQuery } from './schemas/cases';
 import { compareText, cursorMoment, decodeCursor, encodeCursor, iso, quoted, windowEnd, type WindowEnd } from './visibility-paging';
 
@@ -101,7 +101,7 @@ export function createCaseService(options: CaseServiceOptions) {
       const at = field === 'arende' ? field : `${field}.${index}`;
       const refuse = (message: string) => new ApiError(400, 'OGILTIG_UPPGIFT', `${at}: ${message}`, [{ field: at, message }]);
       if (!members.has(ref)) throw refuse(`Ärendet ${ref} hör inte till familjen; länka det till familjen först`);
-      const child = await query(ref).catch(() => undefined);
+      const child = await query(ref).catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)));
       if (child?.kind !== 'barn') throw refuse(`Ärendet ${ref} är inte ett barns ärende`);
     }
   }

@@ -31,6 +31,9 @@ export const invalidCursor = () =>
   new ApiError(400, 'OGILTIG_UPPGIFT', 'Ogiltig sidmarkör; hämta listan från första sidan igen', [{ field: 'cursor', message: 'Ogiltig sidmarkör' }]);
 
 /** A refusal: the caller is known but may not do this. */
+/** The answer was "no such case" (or not for this caller): anything else, such as Temporal being down, is not. */
+export const isNotFound = (error: unknown): boolean => error instanceof ApiError && error.statusCode === 404;
+
 export const forbidden = (message: string) => new ApiError(403, 'EJ_BEHORIG', message);
 
 const caseClosed = () => new ApiError(409, 'FEL_FAS', 'Ärendet är avslutat och kan inte ändras');

@@ -8,7 +8,7 @@ import type { FamilyStore } from '../infra/family-store';
 import { canSeeCase } from './access';
 import type { Caller } from './auth';
 import type { CaseService } from './case-service';
-import { ApiError } from './errors';
+import { ApiError, isNotFound } from './errors';
 
 export interface FamilyServiceOptions {
   cases: CaseService;
@@ -50,7 +50,8 @@ export function createFamilyService({ cases, store, organisation }: FamilyServic
     const now = Date.now();
     // Each case that ever was in the family, once: may the caller know of it, and its summary.
     const refs = [...new Set(links.map((link) => link.caseRef))].filter((ref) => ref !== caseRef);
-    const views = await Promise.all(refs.map((ref) => cases.peek(ref).catch(() => undefined)));
+    // A case that no longer exists (its history is past retention) is left out; Temporal being down is not hidden.
+    const views = await Promise.all(refs.map((ref) => cases.peek(ref).catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)))));
     const known = new Map<string, CaseView>();
     views.forEach((view, index) => {
       if (view && (!view.flags.skyddadeUppgifter || canSeeCase(caller, view, org))) known.set(refs[index]!, view);
@@ -84,7 +85,7 @@ export function createFamilyService({ cases, store, organisation }: FamilyServic
         throw new ApiError(400, 'OGILTIG_UPPGIFT', 'Ett ärende kan inte länkas till sig självt', [{ field: 'arende', message: 'Ange ett annat ärende än det här' }]);
       }
       await cases.read(caller, caseRef);
-      await cases.read(caller, request.arende).catch(() => Promise.reject(otherCaseUnknown()));
+      await cases.read(caller, request.arende).catch((error: unknown) => Promise.reject(isNotFound(error) ? otherCaseUnknown() : error));
       const families = await Promise.all([store.familyOf(caseRef), store.familyOf(request.arende)]);
       const joined = families.find(Boolean);
       if (joined && !families.every(Boolean) && (await store.links(joined)).filter((link) => !link.unlinkedAt).length >= maxFamilySize) {
