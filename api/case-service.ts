@@ -154,6 +154,7 @@ export function createCaseService(options: CaseServiceOptions) {
             kind: request.kind,
             receivedAt: request.receivedAt ?? new Date(now).toISOString(),
             flags: request.flags,
+            ...(request.person ? { person: request.person } : {}),
             openedBy: caller,
             rules,
           },

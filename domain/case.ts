@@ -1,7 +1,7 @@
 // A case as the system sees it: a reference into the record system, the flags that drive
 // the rules, the phase, and who must do what by when. No names, no journal text.
 import { ConsentSchema, DisputeSummarySchema, HandoverSummarySchema, MeetingSummarySchema } from './child-status';
-import { CaseKind, RiskInstrument, Tolk, ValdAnswer } from './facts';
+import { Aldersgrupp, CaseKind, childAgeBands, Kon, RiskInstrument, Tolk, ValdAnswer } from './facts';
 import { phases } from './lifecycle';
 import { containsPersonalNumber } from './personal-number';
 import { Counting, DeadlineKey, EscalationTarget, LegalSourceSchema, type Rules } from './rules';
@@ -43,14 +43,29 @@ export const ActorSchema = z.object({
 });
 export type Actor = z.infer<typeof ActorSchema>;
 
+/** Who the case is about, for the reports: gender as the record system has it, an age band. */
+export const PersonSchema = z.object({ kon: Kon, aldersgrupp: Aldersgrupp });
+export type Person = z.infer<typeof PersonSchema>;
+
 /** What the API accepts to open a case. */
-export const OpenCaseRequestSchema = z.object({
-  caseRef: CaseRef,
-  kind: CaseKind,
-  /** When the report of concern or application arrived: the statutory clocks start here. */
-  receivedAt: isoTimestamp.optional(),
-  flags: CaseFlagsSchema,
-});
+export const OpenCaseRequestSchema = z
+  .object({
+    caseRef: CaseRef,
+    kind: CaseKind,
+    /** When the report of concern or application arrived: the statutory clocks start here. */
+    receivedAt: isoTimestamp.optional(),
+    flags: CaseFlagsSchema,
+    /** Absent: both unknown. */
+    person: PersonSchema.optional(),
+  })
+  .superRefine((request, ctx) => {
+    const band = request.person?.aldersgrupp;
+    if (!band || band === 'okant') return;
+    const childBand = (childAgeBands as readonly string[]).includes(band);
+    if ((request.kind === 'barn') !== childBand) {
+      ctx.addIssue({ code: 'custom', path: ['person', 'aldersgrupp'], message: request.kind === 'barn' ? 'Ett barns ärende har åldersgrupp 0-5, 6-12 eller 13-17' : 'En vuxens ärende har åldersgrupp 18-25, 26-64 eller 65+' });
+    }
+  });
 export type OpenCaseRequest = z.infer<typeof OpenCaseRequestSchema>;
 
 /** What a case workflow starts with; the API builds it from a parsed request and the current rules. */
@@ -59,6 +74,8 @@ export interface CaseWorkflowInput {
   kind: CaseKind;
   receivedAt: string;
   flags: CaseFlags;
+  /** Who the case is about (gender, age band); absent in cases opened before it was asked. */
+  person?: Person;
   openedBy: Actor;
   /** The current rules version, complete (histories recorded before some parts existed lack them). */
   rules: Rules;
@@ -216,6 +233,7 @@ export const CaseStateSchema = z.object({
   caseRef: z.string(),
   kind: CaseKind,
   flags: CaseFlagsSchema,
+  person: PersonSchema.optional(),
   phase: Phase,
   receivedAt: isoTimestamp,
   openedAt: isoTimestamp,

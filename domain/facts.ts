@@ -21,3 +21,14 @@ export type RiskInstrument = z.infer<typeof RiskInstrument>;
 /** Who interpreted at a contact or a meeting: none needed, a professional interpreter, or a relative. */
 export const Tolk = z.enum(['ingen', 'professionell', 'anhorig'], { error: 'Ange tolk: ingen, professionell eller anhorig' });
 export type Tolk = z.infer<typeof Tolk>;
+
+/**
+ * The person a case is about, for follow-up on aggregate level (the audits ask for it "utifrån
+ * kön"): gender as the record system has it, and an age band. Never a name, a date of birth or an
+ * identity number.
+ */
+export const Kon = z.enum(['kvinna', 'man', 'annat', 'okant'], { error: 'Ange kön: kvinna, man, annat eller okant' });
+export type Kon = z.infer<typeof Kon>;
+export const childAgeBands = ['0-5', '6-12', '13-17'] as const;
+export const Aldersgrupp = z.enum([...childAgeBands, '18-25', '26-64', '65+', 'okant'], { error: 'Ange åldersgrupp: 0-5, 6-12, 13-17, 18-25, 26-64, 65+ eller okant' });
+export type Aldersgrupp = z.infer<typeof Aldersgrupp>;

@@ -103,6 +103,8 @@ describe('bad input (400) names the field and changes nothing', () => {
       [{ caseRef: 'x', kind: 'barn', flags }, 'caseRef', /3–40 tecken/],
       [{ caseRef, kind: 'barn', flags, receivedAt: 'igår' }, 'receivedAt', /Ogiltig tidpunkt/],
       [{ caseRef, kind: 'barn', flags, receivedAt: new Date(Date.now() + 86_400_000).toISOString() }, 'receivedAt', /framtiden/],
+      [{ caseRef, kind: 'barn', flags, person: { kon: 'flicka', aldersgrupp: '6-12' } }, 'person.kon', /Ange kön/],
+      [{ caseRef, kind: 'barn', flags, person: { kon: 'kvinna', aldersgrupp: '26-64' } }, 'person.aldersgrupp', /Ett barns ärende har åldersgrupp/],
     ];
     for (const [payload, field, message] of cases) {
       const answer = await call('POST', '/cases', token, payload);
@@ -116,6 +118,17 @@ describe('bad input (400) names the field and changes nothing', () => {
     expect(notJson.json().error.message).toBe('Innehållet är inte giltig JSON');
     // no case was opened
     expect((await call('GET', `/cases/${caseRef}`, token)).status).toBe(404);
+  });
+
+  test('who the case is about is kept as gender and age band for the reports, and read back', async () => {
+    const token = await h.token({ unit: 'mottagning' });
+    const caseRef = newRef();
+    const opened = await call('POST', '/cases', token, { caseRef, kind: 'barn', flags, person: { kon: 'kvinna', aldersgrupp: '6-12' } });
+    expect(opened.status).toBe(201);
+    expect(opened.body.person).toStrictEqual({ kon: 'kvinna', aldersgrupp: '6-12' });
+    // Not asked (an older client): nothing is assumed.
+    const older = await call('POST', '/cases', token, { caseRef: newRef(), kind: 'barn', flags });
+    expect(older.body.person).toBeUndefined();
   });
 
   test('GET /cases/:caseRef', async () => {

@@ -1,7 +1,7 @@
 // Swedish words for the system's identifiers, in one place: every page says a thing the same way.
 import type { Role } from '../api/roles';
 import type { ChildKind, DisputeStatus, HandoverStatus, MeetingStatus } from '../domain/child-status';
-import type { CaseKind } from '../domain/facts';
+import type { Aldersgrupp, CaseKind, Kon } from '../domain/facts';
 import type { EscalationTarget } from '../domain/rules';
 
 export { phaseLabels } from '../domain/lifecycle';
@@ -18,6 +18,10 @@ export const kindLabels: Record<CaseKind, string> = {
   vuxen: 'Våldsutsatt vuxen',
   utovare: 'Våldsutövare',
 };
+
+export const konLabels: Record<Kon, string> = { kvinna: 'Kvinna', man: 'Man', annat: 'Annat', okant: 'Okänt' };
+
+export const aldersgruppLabels: Record<Aldersgrupp, string> = { '0-5': '0–5 år', '6-12': '6–12 år', '13-17': '13–17 år', '18-25': '18–25 år', '26-64': '26–64 år', '65+': '65 år eller äldre', okant: 'Okänd' };
 
 export const valdLabels = { ja: 'Ja, våld är känt', misstanke: 'Misstanke om våld', nej: 'Nej', okant: 'Okänt än' } as const;
 

@@ -40,6 +40,7 @@ export class CaseModel {
       caseRef: input.caseRef,
       kind: input.kind,
       flags: input.flags,
+      ...(input.person ? { person: input.person } : {}),
       phase: firstPhase[input.kind],
       receivedAt: input.receivedAt,
       openedAt: now,

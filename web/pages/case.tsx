@@ -13,7 +13,7 @@ import type { Rules } from '../../domain/rules';
 import { Banner, ErrorSummary, SummaryList, Tag } from '../components';
 import { unitNames, viewerOf, type WebContext } from '../context';
 import { errorsFrom, parseWith, text, type FormValues } from '../forms';
-import { kindLabels, phaseLabels } from '../labels';
+import { aldersgruppLabels, kindLabels, konLabels, phaseLabels } from '../labels';
 import { Layout } from '../layout';
 import { casePath } from '../links';
 import { sendPage } from '../render';
@@ -86,6 +86,7 @@ async function sendCasePage(ctx: WebContext, request: FastifyRequest, reply: Fas
         rows={[
           ['Typ', kindLabels[view.kind]],
           ['Uppgifter', <FlagSummary view={view} />],
+          ...(view.person ? [['Kön och ålder', `${konLabels[view.person.kon]}, ${aldersgruppLabels[view.person.aldersgrupp].toLowerCase()}`] satisfies Row] : []),
           ['Inkom', <When at={view.receivedAt} />],
           ['Öppnat', <When at={view.openedAt} />],
           ...(view.closedAt ? [['Avslutat', <When at={view.closedAt} />] satisfies Row] : []),

@@ -4,12 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
 import type { CaseListItem } from '../../api/schemas/cases';
 import { OpenCaseRequestSchema } from '../../domain/case';
-import { CaseKind } from '../../domain/facts';
+import { Aldersgrupp, CaseKind, Kon } from '../../domain/facts';
 import { phases } from '../../domain/lifecycle';
 import { Button, ErrorSummary, Pagination, PostForm, Radios, Select, Tag, TextField } from '../components';
 import { unitNames, viewerOf, type WebContext } from '../context';
 import { emptyForm, errorsFrom, optionalText, parseWith, text, yesNo, type FormState, type FormValues } from '../forms';
-import { kindLabels, phaseLabels, valdLabels } from '../labels';
+import { aldersgruppLabels, kindLabels, konLabels, phaseLabels, valdLabels } from '../labels';
 import { Layout, type Viewer } from '../layout';
 import { casePath } from '../links';
 import { sendPage } from '../render';
@@ -65,6 +65,9 @@ function CaseTable({ cases, unitName }: { cases: CaseListItem[]; unitName: (id: 
   );
 }
 
+/** "Okänt" first: what a form left as it was says. */
+const unknownFirst = <T extends string>(options: readonly T[]): T[] => [...options.filter((o) => o === 'okant'), ...options.filter((o) => o !== 'okant')];
+
 function OpenCasePage({ viewer, form }: { viewer: Viewer; form: FormState }) {
   return (
     <Layout title="Öppna ärende" viewer={viewer} active="/arenden">
@@ -84,6 +87,8 @@ function OpenCasePage({ viewer, form }: { viewer: Viewer; form: FormState }) {
         <Radios name="flags.barnIHushallet" legend="Finns barn i hushållet?" form={form} choices={yesNoChoices} inline />
         <Radios name="flags.hedersrelaterat" legend="Finns tecken på hedersrelaterat våld?" form={form} choices={yesNoChoices} inline />
         <Radios name="flags.skyddadeUppgifter" legend="Har någon skyddade personuppgifter?" hint="Då ser bara de som har ärendet och deras chefer det." form={form} choices={yesNoChoices} inline />
+        <Select name="person.kon" label="Kön (som verksamhetssystemet har det)" hint="För uppföljningen på gruppnivå; inga namn eller personnummer." form={form} choices={unknownFirst(Kon.options).map((k) => ({ value: k, label: konLabels[k] }))} />
+        <Select name="person.aldersgrupp" label="Åldersgrupp" form={form} choices={unknownFirst(Aldersgrupp.options).map((a) => ({ value: a, label: aldersgruppLabels[a] }))} />
         <TextField name="receivedAt" type="date" label="Datum då anmälan eller ansökan kom in (valfritt)" hint="Lagens frister räknas härifrån. Tomt: i dag." form={form} width="mellan" />
         <Button>Öppna ärendet</Button>
       </PostForm>
@@ -103,6 +108,7 @@ function openRequest(values: FormValues) {
       hedersrelaterat: yesNo(values, 'flags.hedersrelaterat'),
       skyddadeUppgifter: yesNo(values, 'flags.skyddadeUppgifter'),
     },
+    person: { kon: optionalText(values, 'person.kon') ?? 'okant', aldersgrupp: optionalText(values, 'person.aldersgrupp') ?? 'okant' },
     ...(day ? { receivedAt: /^\d{4}-\d{2}-\d{2}$/.test(day) ? DateTime.fromISO(day, { zone: 'Europe/Stockholm' }).toISO() : day } : {}),
   };
 }
