@@ -27,6 +27,7 @@ const otherCaseUnknown = () =>
 /** What another unit of the family sees of a case: the steps and who holds them, not the content. */
 export function familyMember(view: CaseView, linkedAt: string, readable: boolean, now: number): FamilyMember {
   const open = view.deadlines.filter((d) => d.status === 'open');
+  // When a meeting was held: the case's event of it (case-children.ts writes "<id>: …" as its summary).
   const heldAt = (id: string) => view.events.find((e) => e.type === 'planeringsmote_hallet' && e.summary.startsWith(`${id}:`))?.at;
   return {
     caseRef: view.caseRef,
