@@ -8,6 +8,7 @@ import { findUnit, SECTOR_UNIT, type Organisation, type OrganisationSource } fro
 import type { EscalationTarget } from '../domain/rules';
 import { localDate, planDeadline, type DeadlinePlan, type PlanDeadlineInput } from '../infra/calendar';
 import type { ReceiptLinks } from '../infra/receipt-link-store';
+import type { CaseEventLog, CaseLogEvent } from '../infra/case-event-log';
 import type { NotificationLedger } from './notification-ledger';
 import { composeDigest, nextDigestMoment, type DigestQueue } from './escalation-digest';
 import { composeDigestLine, composeNotification, type NotificationInput } from './notification-message';
@@ -27,6 +28,8 @@ export interface ActivityDependencies {
    * key): a plain hash of a key that holds a guessable case reference could be guessed back.
    */
   mailSecret: string;
+  /** The durable event log of the reports (infra/case-event-log.ts). */
+  eventLog: CaseEventLog;
 }
 
 export interface NotificationResult {
@@ -119,6 +122,11 @@ export function createActivities(deps: ActivityDependencies) {
      */
     async planDeadline(input: PlanDeadlineInput): Promise<DeadlinePlan> {
       return planDeadline(input);
+    },
+
+    /** A case's steps into the event log; a step written before is not written again. */
+    async recordCaseEvents(events: CaseLogEvent[]): Promise<number> {
+      return deps.eventLog.record(events);
     },
 
     async sendNotification(input: NotificationInput): Promise<NotificationResult> {

@@ -192,6 +192,8 @@ export const DeadlineSchema = z.object({
   alerts: z.array(z.object({ kind: z.enum(['ny_uppgift', 'paminnelse', 'eskalering']), index: z.int(), at: isoTimestamp, to: EscalationTarget })),
   /** Keys of the notifications already sent for this deadline. */
   sent: z.array(z.string()),
+  /** Its end is in the event log (workflows/case-event-log.ts). */
+  logged: z.boolean().optional(),
 });
 export type Deadline = z.infer<typeof DeadlineSchema>;
 
@@ -255,6 +257,8 @@ export const CaseStateSchema = z.object({
   rulesChanges: z.array(RulesChangeSchema).optional(),
   /** Who holds the case in each unit (one per unit): who took it or was given it, by whom, when. */
   assignments: z.array(z.object({ unit: slug, sub: z.string(), by: z.string(), at: isoTimestamp })).optional(),
+  /** How far the event log has the case's steps: events handed over, and the next step number. */
+  eventLog: z.object({ events: z.int().min(0), seq: z.int().min(0) }).optional(),
   /** When protection was recorded as arranged, and by whom: gates may wait for it. */
   protectionArranged: z.object({ at: isoTimestamp, by: z.string(), unit: slug }).optional(),
   /** Every change of the case's facts: what was, what is, who, when and why; absent until the first. */

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import type { ActivityDependencies } from '../activities';
 import { createPgDigestQueue } from '../activities/escalation-digest';
 import { createPgNotificationLedger } from '../activities/notification-ledger';
+import { createPgCaseEventLog } from '../infra/case-event-log';
 import type { AppConfig } from '../config/env';
 import type { OrganisationSource } from '../domain/organisation';
 import { defaultRules } from '../domain/default-rules';
@@ -30,6 +31,7 @@ export function buildActivityDependencies(settings: DependencySettings): Activit
     mailer: nodemailer.createTransport({ url: settings.smtpUrl, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000 }),
     ledger: createPgNotificationLedger(pool),
     receipts: createPgReceiptLinks(pool),
+    eventLog: createPgCaseEventLog(pool),
     digests: createPgDigestQueue(pool),
     organisation: settings.organisation,
     mailFrom: settings.mailFrom,

@@ -215,6 +215,11 @@ export class CaseModel {
     const closed = this.state.deadlines.filter((d) => d.status !== 'open');
     const drop = new Set(closed.slice(0, Math.max(0, closed.length - keepClosed)).map((d) => d.id));
     this.state.deadlines = this.state.deadlines.filter((d) => !drop.has(d.id));
-    if (this.state.events.length > 200) this.state.events = this.state.events.slice(-200);
+    if (this.state.events.length > 200) {
+      const dropped = this.state.events.length - 200;
+      this.state.events = this.state.events.slice(-200);
+      // The event log's mark moves with them (what is dropped was handed to it before).
+      if (this.state.eventLog) this.state.eventLog.events = Math.max(0, this.state.eventLog.events - dropped);
+    }
   }
 }

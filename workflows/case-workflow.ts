@@ -63,6 +63,7 @@ import { DeadlineTracker, planMoments, timingOverrides } from './deadline-tracke
 import { disputeWorkflow } from './dispute-workflow';
 import { alreadyAsked, childCanFollow, decisionSpec, openCaseSpec } from './following-children';
 import { confirmStartSpec, isProviderTask, outsourced, providerTasksPatch } from './providers';
+import { createStepLog, eventLogPatch } from './case-event-log';
 import { handoverWorkflow } from './handover-workflow';
 import { meetingWorkflow } from './meeting-workflow';
 import { setCheckedUpdate } from './validated';
@@ -96,6 +97,8 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   const model = new CaseModel(args.resume ? caseStateAsRecorded(args.resume) : CaseModel.initialState(input, nowIso()), input.rules);
   const lock = new Mutex();
   const caseId = workflowInfo().workflowId;
+  // Each step into the durable event log, written by an activity after every change.
+  const steps = createStepLog(model, patched(eventLogPatch));
 
   const publish = () => {
     const open = model.openDeadlines();
@@ -116,6 +119,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
     });
     const memo: CaseMemo = { tasks, ...(model.state.flags.skyddadeUppgifter ? { protectedCase: true } : {}) };
     upsertMemo({ ...memo });
+    steps.write();
   };
 
   const trackerContext = {
@@ -381,6 +385,11 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   const historyLimit = input.historyLimit ?? 5000;
   await condition(() => model.closed || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit);
   await condition(() => allHandlersFinished() && tracker.idle);
+  // The last steps reach the log before this run ends (cases older than the log skip this).
+  if (steps.enabled) {
+    publish();
+    await condition(() => steps.pending === 0);
+  }
   if (!model.closed) {
     model.compact();
     await continueAsNew<typeof caseWorkflow>({ ...args, rules: model.rules, resume: model.state });

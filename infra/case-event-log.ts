@@ -1,0 +1,40 @@
+// The durable event log (migrations/0005_case-event.sql): each case's steps as rows for the
+// reports, written by the recordCaseEvents activity. A row's key is its step's, so writing the
+// same step again (a retried activity) changes nothing.
+import type pg from 'pg';
+
+export interface CaseLogEvent {
+  /** Unique per step: `<caseRef>/e<n>` for an event, `<caseRef>/<deadline id>.r<revision>` for a deadline's end. */
+  key: string;
+  caseRef: string;
+  kind: string;
+  type: string;
+  unit: string;
+  at: string;
+  rulesVersion: number;
+  flags: Record<string, string | boolean>;
+  kon: string;
+  aldersgrupp: string;
+  /** Structured facts of the step (a deadline's key, due moment and lateness); never free text. */
+  data: Record<string, string | number | boolean | null>;
+}
+
+export interface CaseEventLog {
+  /** Writes the steps not written before; returns how many were new. */
+  record(events: CaseLogEvent[]): Promise<number>;
+}
+
+export function createPgCaseEventLog(pool: pg.Pool): CaseEventLog {
+  return {
+    async record(events) {
+      if (events.length === 0) return 0;
+      const result = await pool.query(
+        `INSERT INTO case_event (event_key, case_ref, case_kind, type, unit, at, rules_version, flags, kon, aldersgrupp, data)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(key text, "caseRef" text, kind text, type text, unit text, at timestamptz, "rulesVersion" integer, flags jsonb, kon text, aldersgrupp text, data jsonb)
+         ON CONFLICT (event_key) DO NOTHING`,
+        [JSON.stringify(events)],
+      );
+      return result.rowCount ?? 0;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// The durable event log on the real time-skipping server and the real PostgreSQL: a case's steps
+// and its deadlines' ends (met or missed, by how much) land in `case_event` once each, with the
+// case's kind, flags, rules version, gender and age band and nothing else of the person; a
+// retried write changes nothing.
+import { afterAll, afterEach, beforeAll, expect, test } from '@jest/globals';
+import { createPgCaseEventLog, type CaseLogEvent } from '../infra/case-event-log';
+import { skipTo } from './support/time';
+import { itemByItemRules, performAction as act, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
+
+let h: WorkflowHarness;
+beforeAll(async () => {
+  h = await startWorkflowHarness({ rules: itemByItemRules });
+  await skipTo(h.env, '2030-03-04T07:00:00Z');
+});
+afterEach(async () => {
+  await h.terminateAll();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+type Row = { event_key: string; type: string; unit: string; case_kind: string; rules_version: number; flags: Record<string, unknown>; kon: string; aldersgrupp: string; data: Record<string, unknown> };
+const rowsOf = async (caseRef: string) => (await h.pool.query<Row>('SELECT * FROM case_event WHERE case_ref = $1 ORDER BY at, event_key', [caseRef])).rows;
+
+async function rowsWhen(caseRef: string, done: (rows: Row[]) => boolean): Promise<Row[]> {
+  let rows = await rowsOf(caseRef);
+  for (let i = 0; i < 100 && !done(rows); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    rows = await rowsOf(caseRef);
+  }
+  return rows;
+}
+
+test("a case's steps and its deadlines' ends land once each, with how late a missed one was", async () => {
+  const { caseRef, handle } = await h.startCase({ kind: 'barn' });
+  // The skyddsbedömning is due at the end of the day; it is made the next morning.
+  await skipTo(h.env, '2030-03-05T08:00:00Z');
+  await h.settled(handle);
+  await act(handle, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
+  await act(handle, 'mottagning', { type: 'forhandsbedomning', beslut: 'ingen_utredning' });
+  await h.completed(handle.workflowId);
+
+  const rows = await rowsWhen(caseRef, (sofar) => sofar.some((r) => r.type === 'forhandsbedomning'));
+  expect(rows.filter((r) => !r.type.startsWith('frist_')).map((r) => [r.type, r.unit])).toStrictEqual([
+    ['oppnat', 'mottagning'],
+    ['skyddsbedomning', 'mottagning'],
+    ['forhandsbedomning', 'mottagning'],
+  ]);
+  const ends = rows.filter((r) => r.type.startsWith('frist_'));
+  expect(ends.map((r) => [r.type, r.data.deadlineKey, r.data.inTime])).toStrictEqual([
+    ['frist_klar', 'barn.skyddsbedomning', false],
+    ['frist_klar', 'barn.forhandsbedomning', true],
+  ]);
+  // Due at midnight in Stockholm (2030-03-04 22:59:59.999 UTC), done 2030-03-05 08:00 UTC: 9 hours late, and escalated.
+  expect(ends[0]!.data.lateSeconds).toBe(9 * 3600);
+  expect(ends[0]!.data.escalationLevel).toBeGreaterThan(0);
+  expect(rows[0]).toMatchObject({ case_kind: 'barn', rules_version: 1, kon: 'okant', aldersgrupp: 'okant', flags: { vald: 'nej', barnIHushallet: false } });
+  // Nothing more than the step: no summary, no user, no free text.
+  expect(Object.keys(rows.find((r) => r.type === 'skyddsbedomning')!.data)).toStrictEqual([]);
+  expect(new Set(rows.map((r) => r.event_key)).size).toBe(rows.length);
+});
+
+test('writing the same steps again (a retried activity) changes nothing', async () => {
+  const log = createPgCaseEventLog(h.pool);
+  const caseRef = `LOG-${Date.now()}`;
+  const step: CaseLogEvent = { key: `${caseRef}/e0`, caseRef, kind: 'vuxen', type: 'oppnat', unit: 'rvt', at: '2030-03-04T07:00:00Z', rulesVersion: 1, flags: { vald: 'ja' }, kon: 'kvinna', aldersgrupp: '26-64', data: {} };
+  expect(await log.record([step, { ...step, key: `${caseRef}/e1`, type: 'riskbedomning' }])).toBe(2);
+  expect(await log.record([step, { ...step, key: `${caseRef}/e1`, type: 'riskbedomning' }])).toBe(0);
+  expect((await rowsOf(caseRef)).map((r) => r.type)).toStrictEqual(['oppnat', 'riskbedomning']);
+});
