@@ -80,6 +80,9 @@ export function createFamilyService({ cases, store, organisation }: FamilyServic
       return familyOf(caller, caseRef);
     },
 
+    /** The same for a case the caller has just been shown (a page that read it): not read again. */
+    ofShownCase: (caller: Caller, view: Pick<CaseView, 'caseRef'>): Promise<FamilyView> => familyOf(caller, view.caseRef),
+
     /** Links another case into this case's family; the caller must be able to see both. */
     async link(caller: Caller, caseRef: string, request: LinkCaseRequest): Promise<FamilyView> {
       if (request.arende === caseRef) {

@@ -33,7 +33,7 @@ import {
 import { planRuleChange, type Replan } from '../domain/rule-change';
 import { evaluateRules } from '../domain/rule-evaluation';
 import { gatesInForce } from '../domain/gates';
-import type { ClockRules, HandoverTrigger, MeetingTrigger, Rules } from '../domain/rules';
+import type { ClockRules, Gate, HandoverTrigger, MeetingTrigger, Rules } from '../domain/rules';
 import {
   CaseKindAttr,
   CaseRefAttr,
@@ -144,8 +144,8 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
 
   /** The case's rule on interpreters, for a meeting it starts to hold against. */
   const interpreterGateOf = () => {
-    const gate = gatesInForce(model.state, model.rules).find((g) => g.typ === 'tolk');
-    return gate?.typ === 'tolk' ? { interpreterGate: { title: gate.title, refused: [...gate.refused], legal: gate.legal } } : {};
+    const gate = gatesInForce(model.state, model.rules).find((g): g is Extract<Gate, { typ: 'tolk' }> => g.typ === 'tolk');
+    return gate ? { interpreterGate: { title: gate.title, refused: [...gate.refused], legal: gate.legal } } : {};
   };
 
   /** Starts required handovers (a task for the sending unit) and joint meetings (child workflows). */
@@ -387,7 +387,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   await condition(() => allHandlersFinished() && tracker.idle);
   // The last steps reach the log before this run ends (cases older than the log skip this).
   if (steps.enabled) {
-    publish();
+    steps.write();
     await condition(() => steps.pending === 0);
   }
   if (!model.closed) {

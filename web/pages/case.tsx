@@ -56,7 +56,7 @@ async function sendCasePage(ctx: WebContext, request: FastifyRequest, reply: Fas
   // Meetings and disputes for their open tasks and outcomes; a child that cannot be read is left out.
   const meetings = (await Promise.all(view.meetings.map((m) => ctx.services.collaboration.readMeeting(caller, caseRef, m.id).catch(() => undefined)))).filter((m): m is MeetingView => Boolean(m));
   const disputes = (await Promise.all(view.disputes.map((d) => ctx.services.collaboration.readDispute(caller, caseRef, d.id).catch(() => undefined)))).filter((d): d is DisputeView => Boolean(d));
-  const family = await ctx.services.families.read(caller, caseRef);
+  const family = await ctx.services.families.ofShownCase(caller, view);
   const now = Date.now();
   const done = actionDone[text(request.query as FormValues, 'klart')];
   const props = { view, rules, viewer, failed, units, unitName, now, family };

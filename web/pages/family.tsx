@@ -141,7 +141,7 @@ const done: Record<string, string> = {
 async function sendFamilyPage(ctx: WebContext, request: FastifyRequest, reply: FastifyReply, caseRef: string, forms: { link?: FormState; unlink?: FormState } = {}, status = 200) {
   const { caller } = request;
   const view = await ctx.services.cases.read(caller, caseRef);
-  const [family, unitName, viewer] = await Promise.all([ctx.services.families.read(caller, caseRef), unitNames(ctx), viewerOf(ctx, request, reply)]);
+  const [family, unitName, viewer] = await Promise.all([ctx.services.families.ofShownCase(caller, view), unitNames(ctx), viewerOf(ctx, request, reply)]);
   const message = done[text(request.query as FormValues, 'klart')];
   return sendPage(
     reply,
