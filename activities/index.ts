@@ -130,44 +130,21 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     async sendNotification(input: NotificationInput): Promise<NotificationResult> {
-      const { name, recipient, partner } = recipientOf(await deps.organisation(), input.unit, input.to, input.managerUnit);
-      // A partner's mail carries nothing of the case: not the key (it holds the case reference) either.
-      const headerKey = partner ? partnerMailKey(deps.mailSecret, input.key) : input.key;
-      const messageId = partner ? `<${headerKey}@samverkan>` : messageIdFor(input.key);
-      if (await deps.ledger.alreadySent(input.key)) return { messageId, recipient, duplicate: true };
-      const failedBefore = await deps.ledger.failureOf(input.key);
-      if (failedBefore !== undefined) return { messageId, recipient, duplicate: true, failed: { code: failedBefore } };
-      const context = { unitName: name, publicUrl: deps.publicUrl, timeZone: deps.timeZone, ...(partner ? { partner } : {}) };
-      if (input.digest && !partner) {
-        await deps.digests.queue({ key: input.key, recipient, line: composeDigestLine(input, context) });
-        return { messageId, recipient, duplicate: false, queued: true };
-      }
-      let receiptUrl: string | undefined;
-      if (input.receiptFor && input.dueAt) {
-        const token = await deps.receipts.issue({
+      const result = await sendOnce(input);
+      // The event log learns of every notice that went out (or waits for its digest), once.
+      if (!result.failed) {
+        // The moment of the workflow's clock that asked for it (the test server's skipped time too).
+        const scheduled = activityContext.getStore()?.info.currentAttemptScheduledTimestampMs;
+        await deps.eventLog.noticeSent({
           key: input.key,
-          handoverWorkflowId: input.receiptFor,
+          caseRef: input.caseRef,
+          type: `${input.kind}_skickad`,
           unit: input.unit,
-          // Valid for two weeks after the due moment: the escalations run meanwhile.
-          expiresAt: new Date(Date.parse(input.dueAt) + 14 * 24 * 3_600_000),
+          at: new Date(scheduled ?? Date.now()).toISOString(),
+          data: { to: input.to, ...(input.deadlineKey ? { deadlineKey: input.deadlineKey } : {}) },
         });
-        receiptUrl = `${deps.publicUrl.replace(/\/$/, '')}/kvittens/${token}`;
       }
-      // An external provider reports through a link; an internal one in the system, as any task.
-      let reportUrl: string | undefined;
-      if (input.reportFor && input.dueAt && partner) {
-        const token = await deps.receipts.issue({
-          key: input.key,
-          handoverWorkflowId: input.reportFor.workflowId,
-          insatsId: input.reportFor.insatsId,
-          unit: input.unit,
-          expiresAt: new Date(Date.parse(input.dueAt) + 14 * 24 * 3_600_000),
-        });
-        reportUrl = `${deps.publicUrl.replace(/\/$/, '')}/rapport/${token}`;
-      }
-      const { subject, text } = composeNotification(input, { ...context, ...(receiptUrl ? { receiptUrl } : {}), ...(reportUrl ? { reportUrl } : {}) });
-      const outcome = await deliver({ key: input.key, recipient, subject, text, messageId, headerKey, unit: input.unit });
-      return { messageId, recipient, duplicate: false, ...outcome };
+      return result;
     },
 
     /**
@@ -250,6 +227,49 @@ export function createActivities(deps: ActivityDependencies) {
     activityLog().info('notification sent', { key: mail.key, messageId: mail.messageId });
     return {};
   }
+
+  /** One notification: sent, queued for its manager's digest, or found sent (or refused) before. */
+  async function sendOnce(input: NotificationInput): Promise<NotificationResult> {
+    const { name, recipient, partner } = recipientOf(await deps.organisation(), input.unit, input.to, input.managerUnit);
+    // A partner's mail carries nothing of the case: not the key (it holds the case reference) either.
+    const headerKey = partner ? partnerMailKey(deps.mailSecret, input.key) : input.key;
+    const messageId = partner ? `<${headerKey}@samverkan>` : messageIdFor(input.key);
+    if (await deps.ledger.alreadySent(input.key)) return { messageId, recipient, duplicate: true };
+    const failedBefore = await deps.ledger.failureOf(input.key);
+    if (failedBefore !== undefined) return { messageId, recipient, duplicate: true, failed: { code: failedBefore } };
+    const context = { unitName: name, publicUrl: deps.publicUrl, timeZone: deps.timeZone, ...(partner ? { partner } : {}) };
+    if (input.digest && !partner) {
+      await deps.digests.queue({ key: input.key, recipient, line: composeDigestLine(input, context) });
+      return { messageId, recipient, duplicate: false, queued: true };
+    }
+    let receiptUrl: string | undefined;
+    if (input.receiptFor && input.dueAt) {
+      const token = await deps.receipts.issue({
+        key: input.key,
+        handoverWorkflowId: input.receiptFor,
+        unit: input.unit,
+        // Valid for two weeks after the due moment: the escalations run meanwhile.
+        expiresAt: new Date(Date.parse(input.dueAt) + 14 * 24 * 3_600_000),
+      });
+      receiptUrl = `${deps.publicUrl.replace(/\/$/, '')}/kvittens/${token}`;
+    }
+    // An external provider reports through a link; an internal one in the system, as any task.
+    let reportUrl: string | undefined;
+    if (input.reportFor && input.dueAt && partner) {
+      const token = await deps.receipts.issue({
+        key: input.key,
+        handoverWorkflowId: input.reportFor.workflowId,
+        insatsId: input.reportFor.insatsId,
+        unit: input.unit,
+        expiresAt: new Date(Date.parse(input.dueAt) + 14 * 24 * 3_600_000),
+      });
+      reportUrl = `${deps.publicUrl.replace(/\/$/, '')}/rapport/${token}`;
+    }
+    const { subject, text } = composeNotification(input, { ...context, ...(receiptUrl ? { receiptUrl } : {}), ...(reportUrl ? { reportUrl } : {}) });
+    const outcome = await deliver({ key: input.key, recipient, subject, text, messageId, headerKey, unit: input.unit });
+    return { messageId, recipient, duplicate: false, ...outcome };
+  }
+
 
   return activities;
 }

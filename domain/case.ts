@@ -217,6 +217,8 @@ export const CaseEventSchema = z.object({
   unit: slug,
   by: z.string(),
   summary: z.string(),
+  /** The step's structured facts for the event log (an insats's kind, a decision): enums and ids, never free text. */
+  data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 export type CaseEvent = z.infer<typeof CaseEventSchema>;
 

@@ -26,6 +26,8 @@ export const ChildChangedSchema = z.object({
   text: z.string().optional(),
   /** Units that now have a part in the case (given tasks at a meeting): they may see it. */
   involve: z.array(slug).optional(),
+  /** The child's own clock when it ended (kvittens, meeting, decision): due moment and escalation reached, for the event log. */
+  clock: z.object({ dueAt: isoTimestamp, escalationLevel: z.int().min(0) }).optional(),
 });
 export type ChildChanged = z.infer<typeof ChildChangedSchema>;
 

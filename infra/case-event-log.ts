@@ -19,9 +19,22 @@ export interface CaseLogEvent {
   data: Record<string, string | number | boolean | null>;
 }
 
+/** A notice sent (new task, reminder, escalation, message): the step of the workflow that sent it. */
+export interface NoticeStep {
+  /** The notification's own key: the same notice is logged once. */
+  key: string;
+  caseRef: string;
+  type: string;
+  unit: string;
+  at: string;
+  data: CaseLogEvent['data'];
+}
+
 export interface CaseEventLog {
   /** Writes the steps not written before; returns how many were new. */
   record(events: CaseLogEvent[]): Promise<number>;
+  /** Logs a notice once, with its case's kind, flags and person as the case's first step has them. */
+  noticeSent(notice: NoticeStep): Promise<void>;
 }
 
 export function createPgCaseEventLog(pool: pg.Pool): CaseEventLog {
@@ -35,6 +48,16 @@ export function createPgCaseEventLog(pool: pg.Pool): CaseEventLog {
         [JSON.stringify(events)],
       );
       return result.rowCount ?? 0;
+    },
+    async noticeSent(notice) {
+      // A handover's or meeting's notice does not know its case's kind: the case's first step does.
+      await pool.query(
+        `INSERT INTO case_event (event_key, case_ref, case_kind, type, unit, at, rules_version, flags, kon, aldersgrupp, data)
+         SELECT $1, $2, coalesce(c.case_kind, 'okant'), $3, $4, $6::timestamptz, coalesce(c.rules_version, 0), coalesce(c.flags, '{}'), coalesce(c.kon, 'okant'), coalesce(c.aldersgrupp, 'okant'), $5::jsonb
+         FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT * FROM case_event WHERE case_ref = $2 ORDER BY at LIMIT 1) AS c ON true
+         ON CONFLICT (event_key) DO NOTHING`,
+        [`notice/${notice.key}`, notice.caseRef, notice.type, notice.unit, JSON.stringify(notice.data), notice.at],
+      );
     },
   };
 }

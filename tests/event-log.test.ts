@@ -41,7 +41,9 @@ test("a case's steps and its deadlines' ends land once each, with how late a mis
   await h.completed(handle.workflowId);
 
   const rows = await rowsWhen(caseRef, (sofar) => sofar.some((r) => r.type === 'forhandsbedomning'));
-  expect(rows.filter((r) => !r.type.startsWith('frist_')).map((r) => [r.type, r.unit])).toStrictEqual([
+  const notices = rows.filter((r) => r.type.endsWith('_skickad'));
+  const steps = rows.filter((r) => !r.type.startsWith('frist_') && !r.type.endsWith('_skickad'));
+  expect(steps.map((r) => [r.type, r.unit])).toStrictEqual([
     ['oppnat', 'mottagning'],
     ['skyddsbedomning', 'mottagning'],
     ['forhandsbedomning', 'mottagning'],
@@ -55,8 +57,14 @@ test("a case's steps and its deadlines' ends land once each, with how late a mis
   expect(ends[0]!.data.lateSeconds).toBe(9 * 3600);
   expect(ends[0]!.data.escalationLevel).toBeGreaterThan(0);
   expect(rows[0]).toMatchObject({ case_kind: 'barn', rules_version: 1, kon: 'okant', aldersgrupp: 'okant', flags: { vald: 'nej', barnIHushallet: false } });
-  // Nothing more than the step: no summary, no user, no free text.
-  expect(Object.keys(rows.find((r) => r.type === 'skyddsbedomning')!.data)).toStrictEqual([]);
+  // Nothing more than the step and its decision: no summary, no user, no free text.
+  expect(steps.map((r) => r.data)).toStrictEqual([{}, { skyddsbehov: 'ej_akut' }, { beslut: 'ingen_utredning', closesCase: true }]);
+  // The notices as they went out, at the workflow's moments: the late skyddsbedömning's reminder
+  // and its escalations, each once, with the case's kind and person copied from its first step.
+  const late = notices.filter((r) => r.data.deadlineKey === 'barn.skyddsbedomning');
+  expect(late.map((r) => r.type)).toStrictEqual(['ny_uppgift_skickad', 'paminnelse_skickad', 'eskalering_skickad', 'eskalering_skickad']);
+  expect(late.every((r) => r.case_kind === 'barn' && r.kon === 'okant' && r.unit === 'mottagning')).toBe(true);
+  expect(late.map((r) => r.data.to)).toStrictEqual(['enhet', 'enhet', 'enhet', 'enhetschef']);
   expect(new Set(rows.map((r) => r.event_key)).size).toBe(rows.length);
 });
 

@@ -138,7 +138,7 @@ describe('every kind of mail to every kind of recipient, read back whole', () =>
     receipts,
     digests,
     // Mail only: nothing here writes the event log.
-    eventLog: { record: async () => 0 },
+    eventLog: { record: async () => 0, noticeSent: async () => undefined },
     organisation: async () => defaultOrganisation,
     mailFrom: 'Samverkan <noreply@samverkan.test>',
     publicUrl: 'http://samverkan.test',

@@ -45,10 +45,13 @@ export function handoverDutySpec(model: CaseModel, trigger: HandoverTrigger): De
 }
 
 /** Registers a joint meeting the facts call for, once the workflow has started it. */
-export function addMeeting(model: CaseModel, trigger: MeetingTrigger, child: ReservedChild): CaseState['meetings'][number] {
+export function addMeeting(model: CaseModel, trigger: MeetingTrigger, child: ReservedChild, requiredAt: string): CaseState['meetings'][number] {
   const meeting = { ...child, title: trigger.title, units: trigger.units, trigger: trigger.id, status: 'ej_bokat' as const };
   model.state.meetings.push(meeting);
   for (const unit of trigger.units) model.involve(unit);
+  if (model.logsMoreSteps) {
+    model.state.events.push({ at: requiredAt, type: 'planeringsmote_kravs', unit: trigger.organiser, by: 'arende', summary: `Gemensamt planeringsmöte ${child.id} krävs`, data: { id: child.id } });
+  }
   return meeting;
 }
 
@@ -117,7 +120,14 @@ export function addHandover(model: CaseModel, request: StartHandover, child: Res
   model.state.handovers.push(handover);
   model.closeOpen((d) => d.key === 'overlamning' && d.target === request.till && d.unit === request.actor.unit, 'done', now);
   model.involve(request.till);
-  model.state.events.push({ at: now, type: 'overlamning', unit: request.actor.unit, by: request.actor.sub, summary: `Överlämning ${child.id} skickad till ${request.till}` });
+  model.state.events.push({
+    at: now,
+    type: 'overlamning',
+    unit: request.actor.unit,
+    by: request.actor.sub,
+    summary: `Överlämning ${child.id} skickad till ${request.till}`,
+    data: { id: child.id, till: request.till, mottagare: request.receiverKind },
+  });
   return handover;
 }
 
@@ -149,7 +159,14 @@ export function checkDispute(model: CaseModel, request: RaiseDispute): void {
 export function addDispute(model: CaseModel, request: RaiseDispute, child: ReservedChild, now: string): CaseState['disputes'][number] {
   const dispute = { ...child, foremal: request.foremal, raisedBy: request.actor.unit, status: 'vantar_beslut' as const };
   model.state.disputes.push(dispute);
-  model.state.events.push({ at: now, type: 'tvist', unit: request.actor.unit, by: request.actor.sub, summary: `Tvist ${child.id} om ${request.foremal.typ} ${request.foremal.id} väckt` });
+  model.state.events.push({
+    at: now,
+    type: 'tvist',
+    unit: request.actor.unit,
+    by: request.actor.sub,
+    summary: `Tvist ${child.id} om ${request.foremal.typ} ${request.foremal.id} väckt`,
+    data: { id: child.id, foremal: request.foremal.typ },
+  });
   return dispute;
 }
 
@@ -190,7 +207,9 @@ export function childChanged(model: CaseModel, recorded: ChildChanged): Handover
   if (change.kind === 'tvist' && change.status === 'avgjord') {
     (child as CaseState['disputes'][number]).decision = { by: change.by, at: change.at, text: change.text ?? '' };
   }
-  state.events.push({ at: change.at, type: `${change.kind}_${change.status}`, unit: change.unit, by: change.by, summary: `${change.id}: ${changeLabels[change.status] ?? change.status}` });
+  // The child's clock goes to the event log: was it answered in time, how far did it escalate.
+  const clock: Record<string, string | number | boolean> = change.clock ? { dueAt: change.clock.dueAt, escalationLevel: change.clock.escalationLevel, inTime: Date.parse(change.at) <= Date.parse(change.clock.dueAt) } : {};
+  state.events.push({ at: change.at, type: `${change.kind}_${change.status}`, unit: change.unit, by: change.by, summary: `${change.id}: ${changeLabels[change.status] ?? change.status}`, data: { id: change.id, ...clock } });
   return change.kind === 'overlamning' && change.status === 'avvisad' ? (child as Handover) : undefined;
 }
 

@@ -8,6 +8,8 @@ import type { CaseModel } from './case-model';
 
 /** Cases started (or continued) before the event log existed write none until their next run. */
 export const eventLogPatch = 'event-log';
+/** Steps recorded as events since (a joint meeting required): runs started before record none of them. */
+export const eventFactsPatch = 'event-facts';
 
 const { recordCaseEvents } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -27,7 +29,7 @@ export function takeNewSteps(model: CaseModel): CaseLogEvent[] {
     kon: state.person?.kon ?? 'okant',
     aldersgrupp: state.person?.aldersgrupp ?? 'okant',
   };
-  const steps: CaseLogEvent[] = state.events.slice(log.events).map((event) => ({ ...common, key: `${state.caseRef}/e${log.seq++}`, type: event.type, unit: event.unit, at: event.at, data: {} }));
+  const steps: CaseLogEvent[] = state.events.slice(log.events).map((event) => ({ ...common, key: `${state.caseRef}/e${log.seq++}`, type: event.type, unit: event.unit, at: event.at, data: event.data ?? {} }));
   log.events = state.events.length;
   for (const deadline of state.deadlines) {
     if (deadline.status === 'open' || deadline.logged || !deadline.closedAt) continue;

@@ -10,6 +10,7 @@ import { gateRefusal } from '../domain/gates';
 import type { Rules } from '../domain/rules';
 import type { ActionPlan, PlannedAction } from './case-actions';
 import { caseActions } from './case-actions';
+import { actionFacts } from './case-event-facts';
 import type { CaseActionModule } from './case-actions/action';
 import { buildDeadline, closeDeadline, timingOverrides, type DeadlineSpec, type PlannedMoments } from './deadline-tracker';
 
@@ -22,6 +23,9 @@ type AnyActionModule = CaseActionModule<ActionRequest['action']['type']>;
 const moduleOf = (request: Pick<ActionRequest, 'action'>) => caseActions[request.action.type] as AnyActionModule;
 
 export class CaseModel {
+  /** Steps the event log learned later are recorded as events too (a meeting required); set by the workflow, versioned. */
+  logsMoreSteps = false;
+
   constructor(
     readonly state: CaseState,
     /** The case's rules version: replaced only when the samordnare moves the case on purpose. */
@@ -119,7 +123,7 @@ export class CaseModel {
       for (const deadline of this.openDeadlines()) closeDeadline(deadline, 'cancelled', now);
       this.state.closedAt = now;
     }
-    this.state.events.push({ at: now, type: request.action.type, unit: actor.unit, by: actor.sub, summary });
+    this.state.events.push({ at: now, type: request.action.type, unit: actor.unit, by: actor.sub, summary, data: actionFacts(this, request.action) });
   }
 
   addDeadline(spec: DeadlineSpec, moments: PlannedMoments, now: string): Deadline {

@@ -63,7 +63,7 @@ import { DeadlineTracker, planMoments, timingOverrides } from './deadline-tracke
 import { disputeWorkflow } from './dispute-workflow';
 import { alreadyAsked, childCanFollow, decisionSpec, openCaseSpec } from './following-children';
 import { confirmStartSpec, isProviderTask, outsourced, providerTasksPatch } from './providers';
-import { createStepLog, eventLogPatch } from './case-event-log';
+import { createStepLog, eventFactsPatch, eventLogPatch } from './case-event-log';
 import { handoverWorkflow } from './handover-workflow';
 import { meetingWorkflow } from './meeting-workflow';
 import { setCheckedUpdate } from './validated';
@@ -99,6 +99,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   const caseId = workflowInfo().workflowId;
   // Each step into the durable event log, written by an activity after every change.
   const steps = createStepLog(model, patched(eventLogPatch));
+  model.logsMoreSteps = patched(eventFactsPatch);
 
   const publish = () => {
     const open = model.openDeadlines();
@@ -178,7 +179,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
           },
         ],
       });
-      addMeeting(model, step, child);
+      addMeeting(model, step, child, startAt);
     }
   };
 

@@ -8,7 +8,7 @@ import { SECTOR_UNIT } from '../domain/ids';
 import { disputeInputAsRecorded } from '../domain/legacy-names';
 import { decideDisputeUpdate, disputeViewQuery, withdrawSignal } from '../domain/messages';
 import { DeadlineTracker, TaskList, timingSpec } from './deadline-tracker';
-import { publishItem, reportToCase } from './item-visibility';
+import { clockOf, publishItem, reportToCase } from './item-visibility';
 import { setCheckedUpdate } from './validated';
 
 export interface DisputeResult {
@@ -62,7 +62,8 @@ export async function disputeWorkflow(recorded: DisputeWorkflowInput): Promise<D
       view.status = 'avgjord';
       tasks.close(() => true, 'done', now);
       publish();
-      await reportToCase(input.parentWorkflowId, { kind: 'tvist', id: input.disputeId, status: 'avgjord', at: now, unit: request.actor.unit, by: request.actor.sub, text: request.beslut });
+      const clock = clockOf(view.tasks, 'tvist');
+      await reportToCase(input.parentWorkflowId, { kind: 'tvist', id: input.disputeId, status: 'avgjord', at: now, unit: request.actor.unit, by: request.actor.sub, text: request.beslut, ...(clock ? { clock } : {}) });
       // Every unit in the case learns that there is a decision; the decision itself stays in the system.
       for (const unit of input.involvedUnits) {
         await tracker.notify({ key: `beslut.${unit}`, kind: 'meddelande', to: 'enhet', unit });

@@ -8,7 +8,7 @@ import type { HandoverResponseRequest, HandoverView, HandoverWorkflowInput } fro
 import { handoverInputAsRecorded } from '../domain/legacy-names';
 import { handoverResponseUpdate, handoverViewQuery, withdrawSignal } from '../domain/messages';
 import { DeadlineTracker, TaskList, timingSpec } from './deadline-tracker';
-import { publishItem, reportToCase } from './item-visibility';
+import { clockOf, publishItem, reportToCase } from './item-visibility';
 import { setCheckedUpdate } from './validated';
 
 export interface HandoverResult {
@@ -99,7 +99,8 @@ export async function handoverWorkflow(recorded: HandoverWorkflowInput): Promise
     view.status = status;
     view.closedAt = now;
     tasks.close(() => true, status === 'kvitterad' ? 'done' : 'cancelled', now);
-    if (status !== 'aterkallad') await reportToCase(input.parentWorkflowId, { kind: 'overlamning', id: input.handoverId, status, at: now, unit, by, ...(text ? { text } : {}) });
+    const clock = clockOf(view.tasks, 'kvittens');
+    if (status !== 'aterkallad') await reportToCase(input.parentWorkflowId, { kind: 'overlamning', id: input.handoverId, status, at: now, unit, by, ...(text ? { text } : {}), ...(clock ? { clock } : {}) });
     finished = true;
   };
 

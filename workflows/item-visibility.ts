@@ -48,6 +48,12 @@ export function publishItem(item: ItemState): void {
   upsertMemo({ tasks, summary: item.summary, ...(item.protectedCase ? { protectedCase: true } : {}) });
 }
 
+/** A child's own clock as it ended, for its case's event log: when it was due, how far it escalated. */
+export function clockOf(deadlines: Deadline[], key: Deadline['key']): ChildChanged['clock'] {
+  const deadline = deadlines.find((d) => d.key === key);
+  return deadline ? { dueAt: deadline.dueAt, escalationLevel: deadline.escalationLevel } : undefined;
+}
+
 /** Tells the case; a case that has already closed needs to hear nothing. */
 export async function reportToCase(parentWorkflowId: string, change: ChildChanged): Promise<void> {
   await getExternalWorkflowHandle(parentWorkflowId)

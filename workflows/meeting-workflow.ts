@@ -6,7 +6,7 @@ import { caseFailure } from '../domain/failures';
 import { meetingActionUpdate, meetingViewQuery, withdrawSignal } from '../domain/messages';
 import type { MeetingAction, MeetingActionRequest, MeetingView, MeetingWorkflowInput } from '../domain/meeting';
 import { DeadlineTracker, localDate, TaskList, timingOverrides, timingSpec } from './deadline-tracker';
-import { publishItem, reportToCase } from './item-visibility';
+import { clockOf, publishItem, reportToCase } from './item-visibility';
 import { setCheckedUpdate } from './validated';
 
 export interface MeetingResult {
@@ -122,6 +122,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
           // An activity knows the zone's calendar; outcomes recorded before it was asked were
           // checked by the validator alone, so their replay asks nothing.
           if (patched('outcome-dates-checked-by-activity')) checkOutcomeDates(action, await localDate({ at: now, timeZone: rules.timeZone }));
+          const held = clockOf(view.tasks, 'planeringsmote');
           tasks.close((t) => t.key === 'planeringsmote', 'done', now);
           tasks.close(() => true, 'cancelled', now);
           const ansvar = [];
@@ -147,6 +148,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
             unit: actor.unit,
             by: actor.sub,
             involve: [...new Set(action.ansvar.map((item) => item.enhet))],
+            ...(held ? { clock: held } : {}),
           });
           break;
         }
