@@ -33,6 +33,8 @@ import { receiptRoutes } from './routes/receipts';
 import { ruleRoutes } from './routes/rules';
 import type { RuleService } from './rule-service';
 import { stuckRoutes } from './routes/stuck';
+import type { ReportService } from './report-service';
+import { reportRoutes } from './routes/reports';
 import type { StuckList } from './stuck-list';
 import type { NotificationFailureList } from './notification-failures';
 import { notificationFailureRoutes } from './routes/notification-failures';
@@ -55,6 +57,8 @@ export interface AppDependencies {
   /** Families of cases (ärendegrupper): links, and each case's view of the others. */
   families: FamilyService;
   stuck: StuckList;
+  /** Aggregate follow-up from the event log: the reports and their goals. */
+  reports: ReportService;
   /** Notifications the mail server refused for good (SMTP 5xx): the operators' alert list. */
   notificationFailures: NotificationFailureList;
   rules: RuleService;
@@ -218,6 +222,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await authenticated.register(collaborationRoutes(deps.collaboration));
     await authenticated.register(familyRoutes(deps.families));
     await authenticated.register(stuckRoutes(deps.stuck));
+    await authenticated.register(reportRoutes(deps.reports));
     await authenticated.register(notificationFailureRoutes(deps.notificationFailures));
     await authenticated.register(ruleRoutes(deps.rules));
     await authenticated.register(codecRoutes(deps.codec));

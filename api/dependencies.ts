@@ -18,6 +18,8 @@ import { createFamilyService } from './family-service';
 import { createPgFamilyStore } from '../infra/family-store';
 import { createRuleService } from './rule-service';
 import { createStuckList } from './stuck-list';
+import { createReportService } from './report-service';
+import { createPgGoalStore } from '../infra/goal-store';
 import { createNotificationFailureList } from './notification-failures';
 import { createPgNotificationLedger } from '../activities/notification-ledger';
 import type { HealthProbe } from './health';
@@ -44,6 +46,7 @@ export function apiDependencies({ client, pool, config, ruleStore, health }: Api
     families: createFamilyService({ cases, store: familyStore, organisation }),
     collaboration: createCollaborationService({ client, cases, organisation, viewLog: createPgHandoverViewLog(pool) }),
     stuck: createStuckList({ client, organisation, stuckAfter: config.stuckAfter }),
+    reports: createReportService({ pool, goals: createPgGoalStore(pool, client.options.namespace), organisation, rules }),
     notificationFailures: createNotificationFailureList({ ledger: createPgNotificationLedger(pool), organisation }),
     rules: createRuleService({ client, store: ruleStore }),
     overdueHistory: createPgOverdueHistory(pool),

@@ -21,6 +21,8 @@ export const refusals = {
   takeCase: 'Ett ärende tas av en handläggare vid enheten',
   linkCases: 'Ärenden länkas till en familj av en handläggare eller enhetschef vid en enhet i ärendet',
   notificationFailures: 'Listan över misslyckade utskick är till för enhetschefer, sektorchef och samordnare',
+  reports: 'Uppföljningen på aggregerad nivå är till för enhetschefer, sektorchef och samordnare',
+  goals: 'Målen för uppföljningen sätts av samordnaren',
 } as const;
 
 export type Refusal = keyof typeof refusals;
