@@ -19,9 +19,9 @@ export interface CaseLogEvent {
   data: Record<string, string | number | boolean | null>;
 }
 
-/** A notice sent (new task, reminder, escalation, message): the step of the workflow that sent it. */
+/** A step written outside the case's workflow: a notice sent (new task, reminder, escalation, message), a family link. */
 export interface NoticeStep {
-  /** The notification's own key: the same notice is logged once. */
+  /** The step's own key (a notification's key): the same step is logged once. */
   key: string;
   caseRef: string;
   type: string;
@@ -50,14 +50,22 @@ export function createPgCaseEventLog(pool: pg.Pool): CaseEventLog {
       return result.rowCount ?? 0;
     },
     async noticeSent(notice) {
-      // A handover's or meeting's notice does not know its case's kind: the case's first step does.
-      await pool.query(
-        `INSERT INTO case_event (event_key, case_ref, case_kind, type, unit, at, rules_version, flags, kon, aldersgrupp, data)
-         SELECT $1, $2, coalesce(c.case_kind, 'okant'), $3, $4, $6::timestamptz, coalesce(c.rules_version, 0), coalesce(c.flags, '{}'), coalesce(c.kon, 'okant'), coalesce(c.aldersgrupp, 'okant'), $5::jsonb
-         FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT * FROM case_event WHERE case_ref = $2 ORDER BY at LIMIT 1) AS c ON true
-         ON CONFLICT (event_key) DO NOTHING`,
-        [`notice/${notice.key}`, notice.caseRef, notice.type, notice.unit, JSON.stringify(notice.data), notice.at],
-      );
+      await logCaseStep(pool, { ...notice, key: `notice/${notice.key}` });
     },
   };
+}
+
+/**
+ * One step written outside the case's workflow (a notice sent, a family link), once by its key,
+ * with the case's kind, flags and person as its first step has them: a handover's notice or the
+ * API does not know them. Takes a transaction's client, so a link and its step commit together.
+ */
+export async function logCaseStep(db: Pick<pg.Pool | pg.PoolClient, 'query'>, step: NoticeStep): Promise<void> {
+  await db.query(
+    `INSERT INTO case_event (event_key, case_ref, case_kind, type, unit, at, rules_version, flags, kon, aldersgrupp, data)
+     SELECT $1, $2, coalesce(c.case_kind, 'okant'), $3, $4, $6::timestamptz, coalesce(c.rules_version, 0), coalesce(c.flags, '{}'), coalesce(c.kon, 'okant'), coalesce(c.aldersgrupp, 'okant'), $5::jsonb
+     FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT * FROM case_event WHERE case_ref = $2 ORDER BY at LIMIT 1) AS c ON true
+     ON CONFLICT (event_key) DO NOTHING`,
+    [step.key, step.caseRef, step.type, step.unit, JSON.stringify(step.data), step.at],
+  );
 }

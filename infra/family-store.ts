@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PayloadCodec } from '@temporalio/common';
 import type pg from 'pg';
+import { logCaseStep } from './case-event-log';
 import { openText, sealText } from './payload-codec';
 
 export interface FamilyLinkRow {
@@ -63,7 +64,12 @@ export function createPgFamilyStore(pool: pg.Pool, codecs: readonly PayloadCodec
     (await client.query<{ family_id: string }>('SELECT family_id FROM family_link WHERE case_ref = $1 AND unlinked_at IS NULL', [caseRef])).rows[0]?.family_id;
 
   async function insert(client: pg.PoolClient, familyId: string, caseRef: string, who: Who, sealed: string) {
-    await client.query('INSERT INTO family_link (family_id, case_ref, linked_by, linked_unit, link_reason) VALUES ($1, $2, $3, $4, $5)', [familyId, caseRef, who.sub, who.unit, sealed]);
+    const { rows } = await client.query<{ id: string; linked_at: Date }>(
+      'INSERT INTO family_link (family_id, case_ref, linked_by, linked_unit, link_reason) VALUES ($1, $2, $3, $4, $5) RETURNING id, linked_at',
+      [familyId, caseRef, who.sub, who.unit, sealed],
+    );
+    // The event log has the link too, in the same transaction: no reason, no user.
+    await logCaseStep(client, { key: `familj/${rows[0]!.id}/lankad`, caseRef, type: 'familj_lankad', unit: who.unit, at: rows[0]!.linked_at.toISOString(), data: { familyId } });
   }
 
   async function linkOnce(caseRef: string, other: string, who: Who, sealed: string): Promise<LinkOutcome> {
@@ -123,11 +129,23 @@ export function createPgFamilyStore(pool: pg.Pool, codecs: readonly PayloadCodec
 
     async unlink(caseRef, who) {
       const sealed = await sealText(codecs, who.reason);
-      const result = await pool.query(
-        'UPDATE family_link SET unlinked_at = now(), unlinked_by = $2, unlinked_unit = $3, unlink_reason = $4 WHERE case_ref = $1 AND unlinked_at IS NULL',
-        [caseRef, who.sub, who.unit, sealed],
-      );
-      return result.rowCount === 1;
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query<{ id: string; family_id: string; unlinked_at: Date }>(
+          'UPDATE family_link SET unlinked_at = now(), unlinked_by = $2, unlinked_unit = $3, unlink_reason = $4 WHERE case_ref = $1 AND unlinked_at IS NULL RETURNING id, family_id, unlinked_at',
+          [caseRef, who.sub, who.unit, sealed],
+        );
+        const row = rows[0];
+        if (row) await logCaseStep(client, { key: `familj/${row.id}/avlankad`, caseRef, type: 'familj_avlankad', unit: who.unit, at: row.unlinked_at.toISOString(), data: { familyId: row.family_id } });
+        await client.query('COMMIT');
+        return row !== undefined;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
     },
   };
 }

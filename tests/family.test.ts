@@ -137,6 +137,18 @@ describe('unlinking', () => {
       ['avlankad', child, 'mottagning'],
     ]);
     expect(forMother.body.history[2].reason).toBe('Fel barn länkades, det är grannens barn');
+    // The event log has each link and unlink of the cases, with the case's kind, and no reason.
+    const logged = await h.pool.query<{ case_ref: string; type: string; unit: string; case_kind: string; data: Record<string, unknown> }>(
+      "SELECT case_ref, type, unit, case_kind, data FROM case_event WHERE case_ref = ANY($1) AND type LIKE 'familj_%' ORDER BY at, event_key",
+      [[mother, child]],
+    );
+    const familyId = logged.rows[0]?.data.familyId;
+    expect(familyId).toMatch(/^f-/);
+    expect(logged.rows.map((r) => [r.type, r.case_ref, r.unit, r.case_kind, r.data])).toStrictEqual([
+      ['familj_lankad', mother, 'rvt', 'vuxen', { familyId }],
+      ['familj_lankad', child, 'rvt', 'barn', { familyId }],
+      ['familj_avlankad', child, 'mottagning', 'barn', { familyId }],
+    ]);
     expect(await h.callAs('POST', `/cases/${child}/familj/avlanka`, mottagning, { skal: 'Ingen familj att lämna' })).toMatchObject({ status: 409, body: { error: { code: 'EJ_LANKAD' } } });
     // Linked again, later: the family goes on with its history.
     expect((await h.callAs('POST', `/cases/${mother}/familj`, rvt, { arende: child, skal: 'Det var rätt barn ändå' })).body.members.map((m: any) => m.caseRef)).toStrictEqual([child]);
