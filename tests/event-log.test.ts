@@ -7,9 +7,28 @@ import { createPgCaseEventLog, type CaseLogEvent } from '../infra/case-event-log
 import { skipTo } from './support/time';
 import { itemByItemRules, performAction as act, startWorkflowHarness, type WorkflowHarness } from './support/workflow-harness';
 
+// A write whose answer is lost once: the rows are in, the activity fails, Temporal retries it.
+const answerLostOnce = new Set<string>();
+let writes = 0;
+
 let h: WorkflowHarness;
 beforeAll(async () => {
-  h = await startWorkflowHarness({ rules: itemByItemRules });
+  h = await startWorkflowHarness({
+    rules: itemByItemRules,
+    adjust: (deps) => ({
+      ...deps,
+      eventLog: {
+        ...deps.eventLog,
+        async record(events) {
+          const written = await deps.eventLog.record(events);
+          writes += 1;
+          const ref = events[0]?.caseRef ?? '';
+          if (answerLostOnce.delete(ref)) throw new Error('the connection dropped before the answer came back');
+          return written;
+        },
+      },
+    }),
+  });
   await skipTo(h.env, '2030-03-04T07:00:00Z');
 });
 afterEach(async () => {
@@ -24,7 +43,7 @@ const rowsOf = async (caseRef: string) => (await h.pool.query<Row>('SELECT * FRO
 
 async function rowsWhen(caseRef: string, done: (rows: Row[]) => boolean): Promise<Row[]> {
   let rows = await rowsOf(caseRef);
-  for (let i = 0; i < 100 && !done(rows); i++) {
+  for (let i = 0; i < 150 && !done(rows); i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     rows = await rowsOf(caseRef);
   }
@@ -76,3 +95,18 @@ test('writing the same steps again (a retried activity) changes nothing', async 
   expect(await log.record([step, { ...step, key: `${caseRef}/e1`, type: 'riskbedomning' }])).toBe(0);
   expect((await rowsOf(caseRef)).map((r) => r.type)).toStrictEqual(['oppnat', 'riskbedomning']);
 });
+
+test("a step lands once when its activity is retried after the write went through", async () => {
+  const { caseRef, handle } = await h.startCase({ kind: 'vuxen' });
+  await rowsWhen(caseRef, (sofar) => sofar.some((r) => r.type === 'oppnat'));
+  answerLostOnce.add(caseRef);
+  const before = writes;
+  await act(handle, 'rvt', { type: 'riskbedomning', instrument: 'FREDA', riskniva: 'forhojd' });
+  // Retried after its backoff (five seconds): the second attempt writes nothing new.
+  const rows = await rowsWhen(caseRef, () => writes >= before + 2);
+  expect(answerLostOnce.has(caseRef)).toBe(false);
+  expect(writes).toBeGreaterThanOrEqual(before + 2);
+  expect(rows.filter((r) => r.type === 'riskbedomning')).toHaveLength(1);
+  expect(rows.filter((r) => r.type === 'riskbedomning')[0]!.data).toStrictEqual({ instrument: 'FREDA', riskniva: 'forhojd' });
+  expect(new Set(rows.map((r) => r.event_key)).size).toBe(rows.length);
+}, 30_000);

@@ -8,6 +8,7 @@ import { defaultOrganisation, type OrganisationSource } from '../../domain/organ
 import type { MailCatcher } from '../../infra/mail-catcher';
 import { buildActivityDependencies } from '../../workers/dependencies';
 import { createCaseWorker, workflowsPath } from '../../workers/worker';
+import type { ActivityDependencies } from '../../activities';
 import { testReceiptSecret } from './database';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -32,6 +33,8 @@ export async function startTestWorker(
   pool: pg.Pool,
   organisation: OrganisationSource = async () => defaultOrganisation,
   bundle?: WorkflowBundleWithSourceMap,
+  /** Changes the activities' dependencies: a fault no real part can be made to show at the moment it matters. */
+  adjust: (deps: ActivityDependencies) => ActivityDependencies = (deps) => deps,
 ): Promise<RunningTestWorker> {
   const taskQueue = `test-${randomUUID()}`;
   const worker: Worker = await createCaseWorker({
@@ -41,14 +44,16 @@ export async function startTestWorker(
     // The worker encodes payloads as the environment's client does (tests/support/payload-keys.ts).
     dataConverter: { payloadCodecs: env.client.options.loadedDataConverter.payloadCodecs },
     workflowBundle: bundle ?? (await workflowBundle()),
-    dependencies: buildActivityDependencies({
-      pool,
-      smtpUrl: mail.smtpUrl,
-      organisation,
-      mailFrom: 'Samverkan <noreply@samverkan.test>',
-      publicUrl: 'http://samverkan.test',
-      receiptSecret: testReceiptSecret,
-    }),
+    dependencies: adjust(
+      buildActivityDependencies({
+        pool,
+        smtpUrl: mail.smtpUrl,
+        organisation,
+        mailFrom: 'Samverkan <noreply@samverkan.test>',
+        publicUrl: 'http://samverkan.test',
+        receiptSecret: testReceiptSecret,
+      }),
+    ),
   });
   const running = worker.run();
   return {

@@ -19,6 +19,7 @@ import { caseWorkflow } from '../../workflows/case-workflow';
 import { openTestDatabase } from './database';
 import { testDataConverter } from './payload-keys';
 import { startTestWorker } from './test-worker';
+import type { ActivityDependencies } from '../../activities';
 
 export { workflowBundle } from './test-worker';
 
@@ -61,7 +62,15 @@ export interface WorkflowHarness {
  * `mail`: the mail catcher's options (e.g. mailboxes that bounce).
  */
 export async function startWorkflowHarness(
-  options: { rules?: Rules; organisation?: OrganisationSource; bundle?: WorkflowBundleWithSourceMap; dataConverter?: DataConverter; mail?: MailCatcherOptions } = {},
+  options: {
+    rules?: Rules;
+    organisation?: OrganisationSource;
+    bundle?: WorkflowBundleWithSourceMap;
+    dataConverter?: DataConverter;
+    mail?: MailCatcherOptions;
+    /** Changes the worker's activity dependencies (tests/support/test-worker.ts). */
+    adjust?: (deps: ActivityDependencies) => ActivityDependencies;
+  } = {},
 ): Promise<WorkflowHarness> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
@@ -70,7 +79,7 @@ export async function startWorkflowHarness(
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const mail = await startMailCatcher(options.mail);
   const pool = await openTestDatabase();
-  const worker = await startTestWorker(env, mail, pool, options.organisation, options.bundle);
+  const worker = await startTestWorker(env, mail, pool, options.organisation, options.bundle, options.adjust);
   const { taskQueue } = worker;
   const started = new Set<string>();
   const harnessRules = options.rules ?? defaultRules;
