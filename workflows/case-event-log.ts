@@ -1,7 +1,7 @@
 // The case's steps for the durable event log (infra/case-event-log.ts): each event of the case
 // and each deadline's end (met or missed, and by how much), written once by an activity. The
 // case workflow hands over what is new after every change; nothing here waits for it.
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { CaseLogEvent } from '../infra/case-event-log';
 import type { CaseModel } from './case-model';
@@ -11,11 +11,13 @@ export const eventLogPatch = 'event-log';
 /** Steps recorded as events since (a joint meeting required): runs started before record none of them. */
 export const eventFactsPatch = 'event-facts';
 
-const { recordCaseEvents } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  // The database may be down for a while: the steps wait, they are never dropped.
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+// The database may be down for a while: the steps wait, they are never dropped.
+const retry = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' };
+const { recordCaseEvents } = proxyActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '30 seconds', retry });
+// Since 2026-12 a local activity: one insert in the worker, no activity task and no workflow task
+// of its own for its result (a case's every change paid both). Runs recorded before keep the activity.
+const local = proxyLocalActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '30 seconds', retry });
+export const localEventLogPatch = 'event-log-local-activity';
 
 /** The steps not yet handed to the log, marked as handed; empty when nothing is new. */
 export function takeNewSteps(model: CaseModel): CaseLogEvent[] {
@@ -66,7 +68,8 @@ export function createStepLog(model: CaseModel, enabled: boolean) {
       const steps = takeNewSteps(model);
       if (steps.length === 0) return;
       log.pending += 1;
-      void recordCaseEvents(steps).finally(() => (log.pending -= 1));
+      const record = patched(localEventLogPatch) ? local.recordCaseEvents : recordCaseEvents;
+      void record(steps).finally(() => (log.pending -= 1));
     },
   };
   return log;

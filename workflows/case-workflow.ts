@@ -88,6 +88,9 @@ const clockRules = (rules: Rules): ClockRules => ({
   escalationDigest: rules.escalationDigest,
 });
 
+/** The opening's answer no longer waits for the joint meetings' child workflows to start (see start-up). */
+export const earlyOpeningAnswerPatch = 'opening-answers-before-children';
+
 export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflowResult> {
   // The input was built and checked by the API; a history recorded before some parts of the
   // rules existed is completed with the values it was always read with, never today's defaults.
@@ -149,14 +152,23 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
     return gate ? { interpreterGate: { title: gate.title, refused: [...gate.refused], legal: gate.legal } } : {};
   };
 
-  /** Starts required handovers (a task for the sending unit) and joint meetings (child workflows). */
-  const startRequiredSteps = async (handovers: HandoverTrigger[], meetings: MeetingTrigger[], startAt = model.state.receivedAt) => {
+  /**
+   * Starts required handovers (a task for the sending unit) and joint meetings (child workflows).
+   * `planned`: called once the case has every step (meetings included, as not yet booked) and
+   * before the meetings' children start, so that the opening can answer without waiting for them.
+   */
+  const startRequiredSteps = async (handovers: HandoverTrigger[], meetings: MeetingTrigger[], startAt = model.state.receivedAt, planned?: () => void) => {
     for (const step of handovers) {
       const spec = { ...handoverDutySpec(model, step), startAt };
       model.addDeadline(spec, await planMoments(model.rules, spec), nowIso());
     }
-    for (const step of meetings) {
+    const reserved = meetings.map((step) => {
       const child = reserveChild(model, 'planeringsmote');
+      if (planned) addMeeting(model, step, child, startAt);
+      return { step, child };
+    });
+    planned?.();
+    for (const { step, child } of reserved) {
       const { id, workflowId } = child;
       await startChild(meetingWorkflow, {
         ...childOptions,
@@ -179,7 +191,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
           },
         ],
       });
-      addMeeting(model, step, child, startAt);
+      if (!planned) addMeeting(model, step, child, startAt);
     }
   };
 
@@ -372,7 +384,14 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
       model.addDeadline(first, await planMoments(model.rules, first), nowIso());
       // What the facts call for: handovers to make and joint meetings to hold.
       const required = evaluateRules(model.state, model.rules);
-      await startRequiredSteps(required.handovers, required.meetings);
+      // Since 2026-12 the opening answers once the case has its steps, before its meetings' children
+      // have started; the lists see it in the same workflow task.
+      const answerEarly = patched(earlyOpeningAnswerPatch);
+      const answerOpening = () => {
+        started = true;
+        publish();
+      };
+      await startRequiredSteps(required.handovers, required.meetings, undefined, answerEarly ? answerOpening : undefined);
       started = true;
     };
     // Under the lock, so that an Update arriving meanwhile waits for the case's first steps.

@@ -1,7 +1,7 @@
 // The clock every workflow shares: plans a deadline's moments (an activity), then announces,
 // reminds and escalates at those moments until the deadline is done or moved. Used by the
 // case and by its handovers, meetings and disputes alike.
-import { condition, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { condition, log, patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NotificationInput } from '../activities/notification-message';
 import type { Deadline } from '../domain/case';
@@ -13,6 +13,19 @@ export const { planDeadline, sendNotification, localDate } = proxyActivities<Act
   startToCloseTimeout: '30 seconds',
   // A mail server that is down delays a notification; it never drops it.
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/**
+ * Since 2026-12 a deadline's moments are planned by a local activity: the same calendar code in
+ * the worker, its result in the history (a marker) so that a library upgrade still replays, but
+ * no round trip through the server before a change can answer. Histories recorded before replay
+ * the activity.
+ */
+export const localPlanningPatch = 'planning-local-activity';
+
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 /** A deadline a workflow needs; its moments are planned (an activity) before it is added. */
@@ -42,7 +55,8 @@ type MomentsSpec = Pick<DeadlineSpec, 'counting' | 'startAt' | 'duration' | 'rem
 
 /** Plans when a deadline is due and when to remind and escalate, from its rule or the defaults. */
 export async function planMoments(rules: ClockRules, spec: MomentsSpec, due?: { dueDate?: string; dueAt?: string }): Promise<PlannedMoments> {
-  const { dueAt, alerts } = await planDeadline({
+  const plan = patched(localPlanningPatch) ? local.planDeadline : planDeadline;
+  const { dueAt, alerts } = await plan({
     timeZone: rules.timeZone,
     counting: spec.counting,
     startAt: spec.startAt,
