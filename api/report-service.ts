@@ -3,14 +3,13 @@
 // goals in force, and each report as CSV.
 import { DateTime } from 'luxon';
 import type pg from 'pg';
-import { deadlineKeys, type DeadlineKey } from '../domain/lifecycle';
 import { SECTOR_UNIT, type OrganisationSource } from '../domain/organisation';
-import { buildReports, monthsOf, reportIds, type Goal, type GoalDraft, type GoalVersion, type Report, type ReportId, type ShownTable } from '../domain/reports';
+import { buildReports, deadlineTitle, indicatorTitles, monthsOf, reportIds, type Goal, type GoalDraft, type GoalVersion, type Report, type ReportId, type ShownTable } from '../domain/reports';
 import type { Rules } from '../domain/rules';
 import { VersionConflict } from '../infra/rule-store';
 import type { GoalStore } from '../infra/goal-store';
 import { readReportFacts } from '../infra/report-queries';
-import { aldersgruppLabels, kindLabels, konLabels } from '../web/labels';
+import { aldersgruppLabels, insatsLabel, kindLabels, konLabels } from '../domain/labels';
 import type { Caller } from './auth';
 import { ApiError, forbidden } from './errors';
 import { refused } from './roles';
@@ -71,17 +70,17 @@ export function createReportService(options: { pool: pg.Pool; goals: GoalStore; 
     const period = periodOf(query, current.timeZone);
     const facts = await readReportFacts(pool, { from: period.from, to: period.to, timeZone: current.timeZone });
     const unitName = (id: string) => (id === SECTOR_UNIT ? org.sector.name : (org.units.find((u) => u.id === id)?.name ?? id));
-    const deadlineTitle = (key: string) => (deadlineKeys.includes(key as DeadlineKey) ? `${current.deadlines[key as DeadlineKey].title} (${key.startsWith('barn.') ? 'barn' : key.split('.')[0]})` : key);
     const units = org.units.filter((u) => u.kind !== 'extern').map((u) => u.id);
     const reports = buildReports(
       facts,
       {
+        indicator: indicatorTitles(current),
         unit: unitName,
-        deadline: deadlineTitle,
+        deadline: (key) => deadlineTitle(current, key),
         kind: (k) => kindLabels[k as keyof typeof kindLabels] ?? k,
         kon: (k) => konLabels[k as keyof typeof konLabels] ?? k,
         aldersgrupp: (b) => aldersgruppLabels[b as keyof typeof aldersgruppLabels] ?? b,
-        insats: (k) => unitName(k) === k ? k.replaceAll('_', ' ') : unitName(k),
+        insats: insatsLabel,
       },
       goals.goals,
       monthsOf(period.fran, period.till),

@@ -3,7 +3,9 @@
 // them at once (domain/report-suppression.ts), and the samordnare's goals as indicators with a
 // target and a trend month by month. Pure: the API adds who may read and the unit names.
 import type { CaseCountRow, CountRow, LeadTimeRow, ReportFacts } from '../infra/report-queries';
-import { deadlineKeys } from './lifecycle';
+import { deadlineKindWords } from './labels';
+import { deadlineKeys, type DeadlineKey } from './lifecycle';
+import type { Rules } from './rules';
 import { cellId, columnTotalId, grandId, rowTotalId, shown, suppress, type CountTable, type Hidden, type ShownCount } from './report-suppression';
 import { z } from './zod';
 
@@ -48,6 +50,23 @@ export interface GoalVersion {
   createdBy: string;
   createdAt: string;
   reason: string;
+}
+
+/** A lifecycle deadline's name with whose it is: "Förhandsbedömning (barn)". */
+export function deadlineTitle(rules: Pick<Rules, 'deadlines'>, key: string): string {
+  if (!(deadlineKeys as readonly string[]).includes(key)) return key;
+  const kind = key.split('.')[0] as keyof typeof deadlineKindWords;
+  return `${rules.deadlines[key as DeadlineKey].title} (${deadlineKindWords[kind]})`;
+}
+
+/** Each indicator's name, as the reports and the goals page call it. */
+export function indicatorTitles(rules: Pick<Rules, 'deadlines'>): Record<IndicatorId, string> {
+  return {
+    ...(Object.fromEntries(deadlineKeys.map((key) => [`frist.${key}`, `Andel ${deadlineTitle(rules, key).toLowerCase()} klara i tid`])) as Record<`frist.${DeadlineKey}`, string>),
+    'overlamning.utan_eskalering': 'Andel kvitterade överlämningar utan eskalering',
+    'planeringsmote.i_tid': 'Andel krävda planeringsmöten hållna i tid',
+    'utforare.rapport_i_tid': 'Andel utförarrapporter i tid',
+  };
 }
 
 /** Until the samordnare records goals: the audits' own examples. */
@@ -97,6 +116,7 @@ export interface Report {
 }
 
 export interface Labels {
+  indicator: Record<IndicatorId, string>;
   unit: (id: string) => string;
   deadline: (key: string) => string;
   kind: (kind: string) => string;
@@ -158,7 +178,7 @@ export function buildReports(facts: ReportFacts, labels: Labels, goals: Goal[], 
         const rows = facts.deadlines.filter((r) => r.group === key);
         return {
           id: `frist.${key}` as IndicatorId,
-          title: `Andel ${labels.deadline(key).toLowerCase()} klara i tid`,
+          title: labels.indicator[`frist.${key}`],
           numerator: (m) => sum(rows.filter((r) => r.month === m && r.category === 'i_tid')),
           denominator: (m) => sum(rows.filter((r) => r.month === m)),
           table: `frist.${key}`,
@@ -186,7 +206,7 @@ export function buildReports(facts: ReportFacts, labels: Labels, goals: Goal[], 
       indicators: [
         {
           id: 'overlamning.utan_eskalering',
-          title: 'Andel kvitterade överlämningar utan eskalering',
+          title: labels.indicator['overlamning.utan_eskalering'],
           numerator: (m) => sum(rows.filter((r) => r.month === m && r.category === 'utan_eskalering')),
           denominator: acknowledged,
           table: 'overlamning',
@@ -210,7 +230,7 @@ export function buildReports(facts: ReportFacts, labels: Labels, goals: Goal[], 
       indicators: [
         {
           id: 'planeringsmote.i_tid',
-          title: 'Andel krävda planeringsmöten hållna i tid',
+          title: labels.indicator['planeringsmote.i_tid'],
           numerator: (m) => sum(rows.filter((r) => r.month === m && r.category === 'i_tid')),
           denominator: (m) => sum(rows.filter((r) => r.month === m)),
           table: 'planeringsmote',
@@ -263,7 +283,7 @@ export function buildReports(facts: ReportFacts, labels: Labels, goals: Goal[], 
       indicators: [
         {
           id: 'utforare.rapport_i_tid',
-          title: 'Andel utförarrapporter i tid',
+          title: labels.indicator['utforare.rapport_i_tid'],
           numerator: (m) => sum(rows.filter((r) => r.month === m && r.category === 'i_tid')),
           denominator: (m) => sum(rows.filter((r) => r.month === m)),
           table: 'utforare',

@@ -58,7 +58,7 @@ afterAll(async () => {
 
 const query = (extra = '') => `?fran=${year.fran}&till=${year.till}${extra}`;
 const reportsOf = async (caller: { unit: string; role: any } = sektorchef, extra = '') => {
-  const response = await h.callAs('GET', `/uppfoljning${query(extra)}`, caller);
+  const response = await h.callAs('GET', `/rapporter${query(extra)}`, caller);
   expect(response.status).toBe(200);
   return response.body as any;
 };
@@ -257,22 +257,22 @@ describe('a generated year', () => {
   });
 
   test('the goals: the samordnare sets them as versions, each indicator shows its figure against its target and its trend by month', async () => {
-    const before = await h.callAs('GET', '/uppfoljning/mal', samordnare);
+    const before = await h.callAs('GET', '/rapporter/mal', samordnare);
     expect(before.status).toBe(200);
     expect(before.body.current.version).toBe(0);
     const draft = { mal: [{ indikator: 'frist.barn.forhandsbedomning', mal: 85 }, { indikator: 'planeringsmote.i_tid', mal: 60 }], skal: 'Mål för 2021 enligt nämndens beslut', baseradPa: 0 };
     // Refused whole: a target over 100 %, a second goal for one indicator, a sektorchef, a stale version.
-    const bad = await h.callAs('POST', '/uppfoljning/mal', samordnare, { ...draft, mal: [{ indikator: 'planeringsmote.i_tid', mal: 120 }] });
+    const bad = await h.callAs('POST', '/rapporter/mal', samordnare, { ...draft, mal: [{ indikator: 'planeringsmote.i_tid', mal: 120 }] });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields).toContainEqual({ field: 'mal.0.mal', message: 'Målet är högst 100 %' });
-    expect((await h.callAs('POST', '/uppfoljning/mal', samordnare, { ...draft, mal: [...draft.mal, draft.mal[0]] })).status).toBe(400);
-    expect((await h.callAs('POST', '/uppfoljning/mal', sektorchef, draft)).status).toBe(403);
-    const saved = await h.callAs('POST', '/uppfoljning/mal', samordnare, draft);
+    expect((await h.callAs('POST', '/rapporter/mal', samordnare, { ...draft, mal: [...draft.mal, draft.mal[0]] })).status).toBe(400);
+    expect((await h.callAs('POST', '/rapporter/mal', sektorchef, draft)).status).toBe(403);
+    const saved = await h.callAs('POST', '/rapporter/mal', samordnare, draft);
     expect(saved.status).toBe(201);
     expect(saved.body.version).toBe(1);
-    const stale = await h.callAs('POST', '/uppfoljning/mal', samordnare, { ...draft, mal: [] });
+    const stale = await h.callAs('POST', '/rapporter/mal', samordnare, { ...draft, mal: [] });
     expect(stale.status).toBe(409);
-    const goals = await h.callAs('GET', '/uppfoljning/mal', sektorchef);
+    const goals = await h.callAs('GET', '/rapporter/mal', sektorchef);
     expect(goals.body.history.map((v: any) => v.version)).toStrictEqual([1, 0]);
 
     const result = await reportsOf();
@@ -305,7 +305,7 @@ describe('a generated year', () => {
 
   test('each report as CSV: the same figures, hidden ones as on the page', async () => {
     const result = await reportsOf();
-    const response = await h.app.inject({ method: 'GET', url: `/uppfoljning/utforare/csv${query()}`, headers: { authorization: `Bearer ${await h.token(sektorchef)}` } });
+    const response = await h.app.inject({ method: 'GET', url: `/rapporter/utforare/csv${query()}`, headers: { authorization: `Bearer ${await h.token(sektorchef)}` } });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(response.headers['content-disposition']).toBe(`attachment; filename="uppfoljning-utforare-${year.fran}-${year.till}.csv"`);
@@ -319,13 +319,13 @@ describe('a generated year', () => {
       const response = await h.callAs('GET', url, caller);
       return { status: response.status, fields: response.body.error?.fields };
     };
-    expect(await refusal('/uppfoljning?fran=2021-02-30')).toStrictEqual({ status: 400, fields: [{ field: 'fran', message: 'Ogiltigt datum (ÅÅÅÅ-MM-DD)' }] });
-    expect(await refusal('/uppfoljning?fran=2021-05-01&till=2021-04-01')).toStrictEqual({ status: 400, fields: [{ field: 'till', message: 'Periodens slut ligger före dess början' }] });
-    expect(await refusal('/uppfoljning?fran=2010-01-01&till=2021-01-01')).toStrictEqual({ status: 400, fields: [{ field: 'till', message: 'En period är högst 5 år' }] });
-    expect(await refusal('/uppfoljning?enhet=finns-inte')).toStrictEqual({ status: 400, fields: [{ field: 'enhet', message: 'Okänd enhet: finns-inte' }] });
-    expect((await refusal('/uppfoljning/okand/csv')).status).toBe(400);
-    expect((await refusal('/uppfoljning', { unit: 'rvt', role: 'handlaggare' })).status).toBe(403);
-    expect((await refusal('/uppfoljning?enhet=bou', { unit: 'rvt', role: 'enhetschef' })).status).toBe(403);
+    expect(await refusal('/rapporter?fran=2021-02-30')).toStrictEqual({ status: 400, fields: [{ field: 'fran', message: 'Ogiltigt datum (ÅÅÅÅ-MM-DD)' }] });
+    expect(await refusal('/rapporter?fran=2021-05-01&till=2021-04-01')).toStrictEqual({ status: 400, fields: [{ field: 'till', message: 'Periodens slut ligger före dess början' }] });
+    expect(await refusal('/rapporter?fran=2010-01-01&till=2021-01-01')).toStrictEqual({ status: 400, fields: [{ field: 'till', message: 'En period är högst 5 år' }] });
+    expect(await refusal('/rapporter?enhet=finns-inte')).toStrictEqual({ status: 400, fields: [{ field: 'enhet', message: 'Okänd enhet: finns-inte' }] });
+    expect((await refusal('/rapporter/okand/csv')).status).toBe(400);
+    expect((await refusal('/rapporter', { unit: 'rvt', role: 'handlaggare' })).status).toBe(403);
+    expect((await refusal('/rapporter?enhet=bou', { unit: 'rvt', role: 'enhetschef' })).status).toBe(403);
   });
 });
 
@@ -365,7 +365,7 @@ test('what real workflows write is what the reports count', async () => {
   // The log is written after the answers; the reports see it once it is there.
   let result: any;
   for (let i = 0; i < 100; i++) {
-    result = (await h.callAs('GET', `/uppfoljning?fran=${today}&till=${today}`, sektorchef)).body;
+    result = (await h.callAs('GET', `/rapporter?fran=${today}&till=${today}`, sektorchef)).body;
     const row = tableOf(result, 'overlamning').rows.find((r: any) => r.key === 'bou');
     if (row?.cells[0].value === 5) break;
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -26,12 +26,14 @@ import { handoverPages } from './pages/handover';
 import { meetingPages } from './pages/meeting';
 import { disputePages } from './pages/dispute';
 import { familyPages } from './pages/family';
+import { reportPages } from './pages/reports';
+import { reportGoalPages } from './pages/report-goals';
 
 const staticFiles = new Set(['app.css', 'htmx.min.js']);
 const htmxDir = path.dirname(createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js'));
 
 /** The pages a signed-in user reaches; each module registers its own routes here. */
-const signedInPages: ((app: FastifyInstance, ctx: WebContext) => Promise<void>)[] = [homePages, inboxPages, casePages, overviewPages, rulesPages, caseViewPages, handoverPages, meetingPages, disputePages, familyPages];
+const signedInPages: ((app: FastifyInstance, ctx: WebContext) => Promise<void>)[] = [homePages, inboxPages, casePages, overviewPages, rulesPages, caseViewPages, handoverPages, meetingPages, disputePages, familyPages, reportPages, reportGoalPages];
 
 export function webApp(ctx: WebContext & { secureCookies: boolean; oidcSignIn?: OidcRouteOptions | undefined }): FastifyPluginAsync {
   return async (app) => {

@@ -7,7 +7,7 @@ import type { Viewer } from './layout';
 import type { Sessions } from './session';
 
 export interface WebContext {
-  services: Pick<AppDependencies, 'cases' | 'collaboration' | 'families' | 'stuck' | 'rules' | 'overdueHistory' | 'notificationFailures' | 'idempotency'>;
+  services: Pick<AppDependencies, 'cases' | 'collaboration' | 'families' | 'stuck' | 'reports' | 'rules' | 'overdueHistory' | 'notificationFailures' | 'idempotency'>;
   organisation: OrganisationSource;
   sessions: Sessions;
   /** The local sign-in page with demo users (config/env.ts: only without OIDC, on 127.0.0.1). */

@@ -1,10 +1,10 @@
 // Swedish words for the system's identifiers, in one place: every page says a thing the same way.
 import type { Role } from '../api/roles';
 import type { ChildKind, DisputeStatus, HandoverStatus, MeetingStatus } from '../domain/child-status';
-import type { Aldersgrupp, CaseKind, Kon } from '../domain/facts';
 import type { EscalationTarget } from '../domain/rules';
 
 export { phaseLabels } from '../domain/lifecycle';
+export { aldersgruppLabels, kindLabels, konLabels } from '../domain/labels';
 
 export const roleLabels: Record<Role, string> = {
   handlaggare: 'Handläggare',
@@ -13,15 +13,8 @@ export const roleLabels: Record<Role, string> = {
   samordnare: 'Samordnare',
 };
 
-export const kindLabels: Record<CaseKind, string> = {
-  barn: 'Barn',
-  vuxen: 'Våldsutsatt vuxen',
-  utovare: 'Våldsutövare',
-};
 
-export const konLabels: Record<Kon, string> = { kvinna: 'Kvinna', man: 'Man', annat: 'Annat', okant: 'Okänt' };
 
-export const aldersgruppLabels: Record<Aldersgrupp, string> = { '0-5': '0–5 år', '6-12': '6–12 år', '13-17': '13–17 år', '18-25': '18–25 år', '26-64': '26–64 år', '65+': '65 år eller äldre', okant: 'Okänd' };
 
 export const valdLabels = { ja: 'Ja, våld är känt', misstanke: 'Misstanke om våld', nej: 'Nej', okant: 'Okänt än' } as const;
 

@@ -16,6 +16,7 @@ const navigation: { href: string; label: string; roles: Role[] }[] = [
   { href: '/inkorg', label: 'Inkorg', roles: ['handlaggare', 'enhetschef'] },
   { href: '/arenden', label: 'Ärenden', roles: ['handlaggare', 'enhetschef', 'sektorchef', 'samordnare'] },
   { href: '/oversikt', label: 'Översikt', roles: ['enhetschef', 'sektorchef', 'samordnare'] },
+  { href: '/uppfoljning', label: 'Uppföljning', roles: ['enhetschef', 'sektorchef', 'samordnare'] },
   { href: '/regler', label: 'Regelverk', roles: ['samordnare'] },
 ];
 

@@ -9,7 +9,7 @@ const readers = { roles: ['enhetschef', 'sektorchef', 'samordnare'], refusal: 'r
 
 export function reportRoutes(reports: ReportService): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/uppfoljning', {
+    app.get('/rapporter', {
       schema: {
         summary: 'Uppföljning på aggregerad nivå för en period: tidsfrister, överlämningar, planeringsmöten, ärenden, utförare och tvister',
         description:
@@ -23,7 +23,7 @@ export function reportRoutes(reports: ReportService): FastifyPluginAsyncZod {
       handler: async (request) => reports.read(request.caller, request.query),
     });
 
-    app.get('/uppfoljning/:rapport/csv', {
+    app.get('/rapporter/:rapport/csv', {
       schema: {
         summary: 'En rapport som CSV (semikolonseparerad, UTF-8), dolda celler som i rapporten',
         tags: ['uppföljning'],
@@ -39,13 +39,13 @@ export function reportRoutes(reports: ReportService): FastifyPluginAsyncZod {
       },
     });
 
-    app.get('/uppfoljning/mal', {
+    app.get('/rapporter/mal', {
       schema: { summary: 'Målen för uppföljningen: gällande version och historik', tags: ['uppföljning'], ...secured, response: { 200: GoalsSchema, ...errorResponses } },
       config: { access: readers },
       handler: async (request) => reports.goals(request.caller),
     });
 
-    app.post('/uppfoljning/mal', {
+    app.post('/rapporter/mal', {
       schema: {
         summary: 'Ny version av målen (samordnaren): indikatorer med mål i procent',
         tags: ['uppföljning'],

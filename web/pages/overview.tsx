@@ -18,6 +18,7 @@ import { casePath, workflowPath } from '../links';
 import { sendPage } from '../render';
 import { formatDateTime, fromNow, lateBy } from '../time';
 import { OverdueChart } from './overview-chart';
+import { goalFigures, goalVerdict, IndicatorChart } from './report-chart';
 
 const PAGE_SIZE = 25;
 const WEEKS = 8;
@@ -246,12 +247,16 @@ async function sendOverview(ctx: WebContext, request: FastifyRequest, reply: Fas
       filterErrors.push(...errors.map((e) => (filterFields.has(e.field) ? e : { ...e, field: '' })));
     }
   }
-  const [counts, history, decisions, failures] = await Promise.all([
+  const [counts, history, decisions, failures, followUp] = await Promise.all([
     ctx.services.stuck.counts(caller),
     ctx.services.overdueHistory.weekly({ organisation, timeZone: current.rules.timeZone, weeks: WEEKS, ...(sector ? {} : { units: [caller.unit] }) }),
     decider ? disputesToDecide(ctx, request) : undefined,
     ctx.services.notificationFailures.list(caller),
+    // This year so far, the service's default period: only the indicators are shown here.
+    ctx.services.reports.read(caller, {}),
   ]);
+  const indicators = followUp.reports.flatMap((r) => r.indicators);
+  const year = followUp.period.fran.slice(0, 4);
   const viewer = await viewerOf(ctx, request, reply);
   const now = Date.now();
 
@@ -344,6 +349,29 @@ async function sendOverview(ctx: WebContext, request: FastifyRequest, reply: Fas
       <section aria-labelledby="veckor">
         <h2 id="veckor">Försenade uppgifter de senaste {WEEKS} veckorna</h2>
         <OverdueChart history={history} unitName={names} {...(sector ? {} : { own: caller.unit })} />
+      </section>
+
+      <section aria-labelledby="mal-i-ar">
+        <h2 id="mal-i-ar">Mål och utfall {year}</h2>
+        <p>
+          Indikatorerna för hela sektorn från 1 januari till i dag, mot samordnarens mål. <a href="/uppfoljning">Uppföljningen</a> har rapporterna med tabeller, månad för månad och som CSV.
+        </p>
+        {indicators.length > 0 ? (
+          <>
+            <div class="diagram">
+              <IndicatorChart id="diagram-mal" title={`Mål och utfall ${year}`} indicators={indicators} />
+            </div>
+            <ul>
+              {indicators.map((indicator) => (
+                <li>
+                  {indicator.title}: {goalFigures(indicator)}. {goalVerdict(indicator).words}.
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <p class="antal">Inga indikatorer att visa för {year}.</p>
+        )}
       </section>
     </Layout>,
     input.status ?? (filterErrors.length > 0 ? 400 : 200),
