@@ -38,7 +38,8 @@ async function state() {
   // Notifications go out on their own time: what was sent is not part of what a request changes.
   const deadlines = view.deadlines.map((d: any) => ({ id: d.id, status: d.status, dueAt: d.dueAt, revision: d.revision, extensions: d.extensions }));
   const family = (await h.callAs('GET', `/cases/${caseRef}/familj`, { unit: 'mottagning' })).body;
-  return { events: view.events, deadlines, handovers: view.handovers, meetings: view.meetings, disputes: view.disputes, flags: view.flags, versions: rules.length, family: family.history };
+  const goals = (await h.callAs('GET', '/rapporter/mal', { unit: 'ifo', role: 'samordnare' })).body.history.length;
+  return { events: view.events, deadlines, handovers: view.handovers, meetings: view.meetings, disputes: view.disputes, flags: view.flags, versions: rules.length, family: family.history, goals };
 }
 
 /** A valid body for each write endpoint, and who may send it. */
@@ -54,6 +55,7 @@ const endpoints = () => [
   { url: '/regelverk/flytta', caller: { unit: 'ifo', role: 'samordnare' as const }, valid: { arenden: [caseRef], skal: 'Flytt' } },
   { url: `/cases/${caseRef}/familj`, caller: { unit: 'mottagning' }, valid: { arende: sibling, skal: 'Syskon i samma hushåll' } },
   { url: `/cases/${caseRef}/familj/avlanka`, caller: { unit: 'mottagning' }, valid: { skal: 'Fel ärende länkades' } },
+  { url: '/rapporter/mal', caller: { unit: 'ifo', role: 'samordnare' as const }, valid: { mal: [{ indikator: 'planeringsmote.i_tid', mal: 95 }], skal: 'Mål enligt nämndens beslut' } },
 ];
 
 /** A valid body with one field, somewhere in it, replaced by anything. */
@@ -103,4 +105,18 @@ test('generated bad bodies: no 5xx, every field fault named, nothing changes', a
     { numRuns: 2000, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) },
   );
   expect(seen.refused).toBeGreaterThan(1500);
+});
+
+test('generated bad report queries: no 5xx, the field named', async () => {
+  const value = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('2021-02-30', '1900-01-01', '9999-12-31', '2021-13-01', '-1', '', 'ifo', 'rvt', '%00', 'x'.repeat(5000)));
+  await fc.assert(
+    fc.asyncProperty(fc.record({ fran: value, till: value, enhet: value }, { requiredKeys: [] }), fc.constantFrom('', '/frister/csv', '/okand/csv'), async (query, path) => {
+      const search = new URLSearchParams(query as Record<string, string>).toString();
+      const answer = await h.app.inject({ method: 'GET', url: `/rapporter${path}?${search}`, headers: { authorization: `Bearer ${await h.token({ unit: 'ifo', role: 'sektorchef' })}` } });
+      expect({ query, path, status: answer.statusCode < 500 }).toMatchObject({ status: true });
+      const named = answer.statusCode !== 400 || answer.json().error.fields.length > 0;
+      expect({ query, path, named }).toMatchObject({ named: true });
+    }),
+    { numRuns: 300 },
+  );
 });
