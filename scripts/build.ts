@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../infra/project-root';
 import { workflowTracingModule } from '../infra/tracing';
-import { prebuiltBundlePath, prebuiltTracedBundlePath, workflowsPath } from '../workers/worker';
+import { prebuiltBundlePath, prebuiltTracedBundlePath, preloadedWorkflowModules, workflowsPath } from '../workers/worker';
 
 const outdir = path.join(projectRoot, 'dist');
 const entries = { 'api-server': 'api/server.ts', worker: 'workers/main.ts', migrate: 'scripts/migrate.ts' };
@@ -34,7 +34,7 @@ console.log(`built ${Object.keys(entries).map((name) => `dist/${name}.js`).join(
 const quiet = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never;
 mkdirSync(path.dirname(prebuiltBundlePath), { recursive: true });
 for (const [file, modules] of [[prebuiltBundlePath, []], [prebuiltTracedBundlePath, [workflowTracingModule]]] as const) {
-  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [...modules], logger: quiet });
+  const { code } = await bundleWorkflowCode({ workflowsPath, preloadModules: preloadedWorkflowModules, workflowInterceptorModules: [...modules], logger: quiet });
   writeFileSync(file, code);
   console.log(`built ${path.relative(projectRoot, file)} (${(code.length / 1024).toFixed(0)} KiB)`);
 }

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { workflowsPath } from '../workers/worker';
+import { preloadedWorkflowModules, workflowsPath } from '../workers/worker';
 import { testDataConverter } from './support/payload-keys';
 import { workflowBundle } from './support/workflow-harness';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -45,7 +45,7 @@ test('every recorded history replays against the current workflow code', async (
 
 test('every recorded history replays with tracing turned on (OpenTelemetry workflow interceptors in the bundle)', async () => {
   // Cases opened before an operator sets an OTLP endpoint go on under the traced bundle.
-  const traced = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [workflowTracingModule], logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
+  const traced = await bundleWorkflowCode({ workflowsPath, preloadModules: preloadedWorkflowModules, workflowInterceptorModules: [workflowTracingModule], logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
   const sinks = { exporter: makeWorkflowExporter(new SimpleSpanProcessor(new InMemorySpanExporter()), Resource.default()) };
   let replayed = 0;
   for await (const result of Worker.runReplayHistories({ workflowBundle: traced, dataConverter, sinks }, histories())) {

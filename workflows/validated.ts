@@ -3,17 +3,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { setHandler } from '@temporalio/workflow';
 import type { Mutex } from 'async-mutex';
 import type * as UpdateSchemas from '../domain/update-schemas';
+import { updateSchemas } from './shared-schemas';
 import type { z } from '../domain/zod';
-
-// zod and the argument schemas are loaded the first time a validator runs in a workflow: the
-// bundle's modules are evaluated for every workflow, and a case that only waits (most do, for
-// months) then never builds a schema. Validators do not run on replay.
-let schemas: typeof UpdateSchemas | undefined;
-function updateSchemas(): typeof UpdateSchemas {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load inside the workflow bundle (webpack)
-  schemas ??= require('../domain/update-schemas') as typeof UpdateSchemas;
-  return schemas;
-}
 
 /**
  * An Update that the validator refuses when its argument does not have the shape the API sends
@@ -45,6 +36,7 @@ export function setCheckedUpdate<Ret, Arg>(
       }),
     {
       validator: (raw) => {
+        // zod and the schemas load with the first validator, once per worker thread (shared-schemas.ts).
         const all = updateSchemas();
         check(all.parseUpdateArgument(schema(all), raw));
       },

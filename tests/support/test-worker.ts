@@ -7,14 +7,14 @@ import type pg from 'pg';
 import { defaultOrganisation, type OrganisationSource } from '../../domain/organisation';
 import type { MailCatcher } from '../../infra/mail-catcher';
 import { buildActivityDependencies } from '../../workers/dependencies';
-import { createCaseWorker, workflowsPath } from '../../workers/worker';
+import { createCaseWorker, preloadedWorkflowModules, workflowsPath } from '../../workers/worker';
 import type { ActivityDependencies } from '../../activities';
 import { testReceiptSecret } from './database';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per test process. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never });
+  bundle ??= bundleWorkflowCode({ workflowsPath, preloadModules: preloadedWorkflowModules, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never });
   return bundle;
 }
 
