@@ -79,6 +79,8 @@ try {
   await pool.end();
 
   readPool = new pg.Pool({ connectionString: url, max: poolMax, ...poolTimeouts, connectionTimeoutMillis: 0, statement_timeout: 0, query_timeout: 0 });
+  // Dropping the database at the end ends its connections: not an error of the benchmark.
+  readPool.on('error', () => undefined);
   const service = createReportService({ pool: readPool, goals: createPgGoalStore(readPool, 'bench'), organisation: async () => defaultOrganisation, rules: async () => defaultRules });
   const sektorchef = { sub: 'bench', role: 'sektorchef' as const, unit: defaultOrganisation.sector.id };
 
