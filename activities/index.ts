@@ -9,6 +9,7 @@ import type { EscalationTarget } from '../domain/rules';
 import { localDate, planDeadline, type DeadlinePlan, type PlanDeadlineInput } from '../infra/calendar';
 import type { ReceiptLinks } from '../infra/receipt-link-store';
 import type { CaseEventLog, CaseLogEvent } from '../infra/case-event-log';
+import type { WaitingItemRow, WaitingItemStore } from '../infra/waiting-item-store';
 import type { NotificationLedger } from './notification-ledger';
 import { composeDigest, nextDigestMoment, type DigestQueue } from './escalation-digest';
 import { composeDigestLine, composeNotification, type NotificationInput } from './notification-message';
@@ -30,6 +31,8 @@ export interface ActivityDependencies {
   mailSecret: string;
   /** The durable event log of the reports (infra/case-event-log.ts). */
   eventLog: CaseEventLog;
+  /** The stuck list's read model (infra/waiting-item-store.ts), which activities only write. */
+  waitingItems: Pick<WaitingItemStore, 'record'>;
 }
 
 export interface NotificationResult {
@@ -127,6 +130,11 @@ export function createActivities(deps: ActivityDependencies) {
     /** A case's steps into the event log; a step written before is not written again. */
     async recordCaseEvents(events: CaseLogEvent[]): Promise<number> {
       return deps.eventLog.record(events);
+    },
+
+    /** A handover's, meeting's or dispute's waiting state for the stuck list; an older write than the stored one changes nothing. */
+    async recordWaitingItem(row: WaitingItemRow): Promise<boolean> {
+      return deps.waitingItems.record(row);
     },
 
     async sendNotification(input: NotificationInput): Promise<NotificationResult> {

@@ -18,6 +18,7 @@ import { createFamilyService } from './family-service';
 import { createPgFamilyStore } from '../infra/family-store';
 import { createRuleService } from './rule-service';
 import { createStuckList } from './stuck-list';
+import { createPgWaitingItemStore } from '../infra/waiting-item-store';
 import { createReportService } from './report-service';
 import { createPgGoalStore } from '../infra/goal-store';
 import { createNotificationFailureList } from './notification-failures';
@@ -45,7 +46,7 @@ export function apiDependencies({ client, pool, config, ruleStore, health }: Api
     cases,
     families: createFamilyService({ cases, store: familyStore, organisation }),
     collaboration: createCollaborationService({ client, cases, organisation, viewLog: createPgHandoverViewLog(pool) }),
-    stuck: createStuckList({ client, organisation, stuckAfter: config.stuckAfter }),
+    stuck: createStuckList({ items: createPgWaitingItemStore(pool), namespace: client.options.namespace, organisation, stuckAfter: config.stuckAfter }),
     reports: createReportService({ pool, goals: createPgGoalStore(pool, client.options.namespace), organisation, rules }),
     notificationFailures: createNotificationFailureList({ ledger: createPgNotificationLedger(pool), organisation }),
     rules: createRuleService({ client, store: ruleStore }),

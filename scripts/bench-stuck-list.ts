@@ -31,6 +31,7 @@ import {
 } from '../domain/search-attributes';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { testDataConverter as dataConverter } from '../tests/support/payload-keys';
+import { benchWaitingItems } from './bench-read-model';
 
 const cases = Number(process.argv[2] ?? 20_000);
 const HOUR = 3_600_000;
@@ -117,7 +118,10 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 
-  const stuck = createStuckList({ client, organisation: async () => defaultOrganisation, stuckAfter: 'P3D' });
+  // The list reads its table: the items, started without a worker, are put there by the backfill.
+  const readModel = await benchWaitingItems(client, dataDir);
+  console.log(`stuck list's table: ${readModel.written} items written from visibility`);
+  const stuck = createStuckList({ items: readModel.store, namespace: client.options.namespace, organisation: async () => defaultOrganisation, stuckAfter: 'P3D' });
   const callers = [
     { label: 'sektorchef, all units, first 100', caller: { sub: 'bench', role: 'sektorchef' as const, unit: 'ifo' }, filter: { limit: 100 } },
     { label: 'sektorchef, escalation level ≥ 2', caller: { sub: 'bench', role: 'sektorchef' as const, unit: 'ifo' }, filter: { limit: 100, niva: 2 } },
@@ -191,6 +195,7 @@ try {
     console.log(`  ${page.label.padEnd(44)} ${median(ours).toFixed(0).padStart(5)} ms${versus}`);
   }
   console.log(`\nmemory of this process: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB rss`);
+  await readModel.close();
 } finally {
   await connection.close();
   await server.stop();

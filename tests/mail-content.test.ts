@@ -137,8 +137,9 @@ describe('every kind of mail to every kind of recipient, read back whole', () =>
     ledger,
     receipts,
     digests,
-    // Mail only: nothing here writes the event log.
+    // Mail only: nothing here writes the event log or the stuck list.
     eventLog: { record: async () => 0, noticeSent: async () => undefined },
+    waitingItems: { record: async () => false },
     organisation: async () => defaultOrganisation,
     mailFrom: 'Samverkan <noreply@samverkan.test>',
     publicUrl: 'http://samverkan.test',

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read as the client sees them */
-// Paged lists on the real dev server: GET /tasks, GET /fastnat and GET /cases give every item
+// Paged lists on the real dev server: GET /tasks, GET /fastnat (its table, filled here by the
+// backfill from items started without a worker) and GET /cases give every item
 // once, in order, a page at a time; a cursor the API did not hand out is a 400 at `cursor`; the
 // case list hides other units' cases and protected cases, as reading them would.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
@@ -20,10 +21,12 @@ import {
 } from '../domain/search-attributes';
 import { startApiHarness, type ApiHarness } from './support/api-harness';
 import { DAY, HOUR } from './support/time';
+import { backfillStarted } from './support/waiting-items';
 
 let h: ApiHarness;
 beforeAll(async () => {
-  h = await startApiHarness();
+  // A namespace of its own: the counts per unit read the whole of it in the shared database.
+  h = await startApiHarness({ namespace: `sidor-${randomUUID().slice(0, 8)}` });
 });
 afterAll(async () => {
   await h?.close();
@@ -170,6 +173,7 @@ test('GET /fastnat pages through the stuck items, longest wait first, and GET /f
       memo: { summary: `Överlämning o1 från mottagning till resursenhet`, tasks: [] },
     });
   }
+  await backfillStarted(h, ids);
   const sektorchef = { unit: 'ifo', role: 'sektorchef' as const };
   await until(
     () => call('GET', '/fastnat?enhet=resursenhet', sektorchef),

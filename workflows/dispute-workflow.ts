@@ -8,8 +8,9 @@ import { SECTOR_UNIT } from '../domain/ids';
 import { disputeInputAsRecorded } from '../domain/legacy-names';
 import { decideDisputeUpdate, disputeViewQuery, withdrawSignal } from '../domain/messages';
 import { DeadlineTracker, TaskList, timingSpec } from './deadline-tracker';
-import { clockOf, publishItem, reportToCase } from './item-visibility';
+import { clockOf, publishItem, reportToCase, type ItemState } from './item-visibility';
 import { setCheckedUpdate } from './validated';
+import { createWaitingItemLog } from './waiting-item-log';
 
 export interface DisputeResult {
   disputeId: string;
@@ -33,8 +34,9 @@ export async function disputeWorkflow(recorded: DisputeWorkflowInput): Promise<D
     tasks: [],
   };
 
-  const publish = () =>
-    publishItem({
+  const waitingItem = createWaitingItemLog();
+  const publish = () => {
+    const item: ItemState = {
       kind: 'tvist',
       caseRef: input.caseRef,
       protectedCase: input.protectedCase,
@@ -42,7 +44,10 @@ export async function disputeWorkflow(recorded: DisputeWorkflowInput): Promise<D
       ...(view.status === 'vantar_beslut' ? { waiting: { for: 'beslut', units: [SECTOR_UNIT, ...input.parties], since: view.raisedAt } } : {}),
       deadlines: view.tasks,
       summary: `Tvist ${input.disputeId} om ${input.foremal.typ} ${input.foremal.id} mellan ${input.parties.join(', ')}`,
-    });
+    };
+    publishItem(item);
+    waitingItem.write(item);
+  };
   const tasks = new TaskList(view.tasks, rules);
   const tracker = new DeadlineTracker({ digest: rules.escalationDigest, caseRef: input.caseRef, protectedCase: () => input.protectedCase, onEscalated: publish });
 
@@ -99,5 +104,6 @@ export async function disputeWorkflow(recorded: DisputeWorkflowInput): Promise<D
 
   await condition(() => view.status !== 'vantar_beslut' && allHandlersFinished() && tracker.idle);
   publish();
+  await waitingItem.close();
   return { disputeId: input.disputeId, status: view.status };
 }

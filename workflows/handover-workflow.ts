@@ -8,8 +8,9 @@ import type { HandoverResponseRequest, HandoverView, HandoverWorkflowInput } fro
 import { handoverInputAsRecorded } from '../domain/legacy-names';
 import { handoverResponseUpdate, handoverViewQuery, withdrawSignal } from '../domain/messages';
 import { DeadlineTracker, TaskList, timingSpec } from './deadline-tracker';
-import { clockOf, publishItem, reportToCase } from './item-visibility';
+import { clockOf, publishItem, reportToCase, type ItemState } from './item-visibility';
 import { setCheckedUpdate } from './validated';
+import { createWaitingItemLog } from './waiting-item-log';
 
 export interface HandoverResult {
   handoverId: string;
@@ -41,11 +42,12 @@ export async function handoverWorkflow(recorded: HandoverWorkflowInput): Promise
     tasks: [],
   };
   let waitingSince = view.sentAt;
+  const waitingItem = createWaitingItemLog();
 
   const publish = () => {
     const answering = view.status === 'komplettering_begard';
     const open = pending.includes(view.status);
-    publishItem({
+    const item: ItemState = {
       kind: 'overlamning',
       caseRef: input.caseRef,
       protectedCase: input.protectedCase,
@@ -62,7 +64,9 @@ export async function handoverWorkflow(recorded: HandoverWorkflowInput): Promise
         : {}),
       deadlines: view.tasks,
       summary: `Överlämning ${input.handoverId} från ${input.fran} till ${input.till}`,
-    });
+    };
+    publishItem(item);
+    waitingItem.write(item);
   };
 
   const tracker = new DeadlineTracker({
@@ -182,6 +186,7 @@ export async function handoverWorkflow(recorded: HandoverWorkflowInput): Promise
 
   await condition(() => finished && allHandlersFinished() && tracker.idle);
   publish();
+  await waitingItem.close();
   return { handoverId: input.handoverId, status: view.status };
 }
 

@@ -1,5 +1,6 @@
-// What a handover, meeting or dispute publishes to visibility, so that the stuck list and the
-// task lists are one visibility query, and how it reports a change to its case.
+// What a handover, meeting or dispute publishes to visibility, so that the task lists are one
+// visibility query (the stuck list reads its own table, workflows/waiting-item-log.ts), and how
+// it reports a change to its case.
 import { getExternalWorkflowHandle, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Deadline, MemoTask } from '../domain/case';
 import type { ChildChanged, ChildKind } from '../domain/child-status';
@@ -30,9 +31,16 @@ export interface ItemState {
   protectedCase?: boolean;
 }
 
+/** The earliest open deadline and the highest escalation sent for an open one: what the stuck list filters on. */
+export function itemClock(deadlines: Deadline[]): { next?: string; escalationLevel: number } {
+  const open = deadlines.filter((d) => d.status === 'open');
+  const next = open.map((d) => d.dueAt).sort()[0];
+  return { ...(next ? { next } : {}), escalationLevel: Math.max(0, ...open.map((d) => d.escalationLevel)) };
+}
+
 export function publishItem(item: ItemState): void {
   const open = item.deadlines.filter((d) => d.status === 'open');
-  const next = open.map((d) => d.dueAt).sort()[0];
+  const { next, escalationLevel } = itemClock(item.deadlines);
   upsertSearchAttributes([
     { key: CaseRefAttr, value: item.caseRef },
     { key: ItemKindAttr, value: item.kind },
@@ -41,7 +49,7 @@ export function publishItem(item: ItemState): void {
     { key: WaitingForAttr, value: item.waiting?.for ?? null },
     { key: WaitingSinceAttr, value: item.waiting ? new Date(item.waiting.since) : null },
     { key: NextDeadlineAttr, value: next ? new Date(next) : null },
-    { key: EscalationLevelAttr, value: Math.max(0, ...open.map((d) => d.escalationLevel)) },
+    { key: EscalationLevelAttr, value: escalationLevel },
     { key: OverdueAttr, value: open.some((d) => d.escalationLevel > 0) },
   ]);
   const tasks: MemoTask[] = open.map((d) => ({ id: d.id, title: d.title, unit: d.unit, dueAt: d.dueAt, escalationLevel: d.escalationLevel }));

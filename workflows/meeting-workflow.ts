@@ -6,8 +6,9 @@ import { caseFailure } from '../domain/failures';
 import { meetingActionUpdate, meetingViewQuery, withdrawSignal } from '../domain/messages';
 import type { MeetingAction, MeetingActionRequest, MeetingView, MeetingWorkflowInput } from '../domain/meeting';
 import { DeadlineTracker, localDate, TaskList, timingOverrides, timingSpec } from './deadline-tracker';
-import { clockOf, publishItem, reportToCase } from './item-visibility';
+import { clockOf, publishItem, reportToCase, type ItemState } from './item-visibility';
 import { setCheckedUpdate } from './validated';
+import { createWaitingItemLog } from './waiting-item-log';
 
 export interface MeetingResult {
   meetingId: string;
@@ -33,10 +34,11 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   let waitingSince = input.startAt;
   const tasks = new TaskList(view.tasks, rules);
   const open = () => tasks.open();
+  const waitingItem = createWaitingItemLog();
 
   const publish = () => {
     const waitingFor = view.status === 'ej_bokat' ? 'bokning' : view.status === 'bokat' ? 'mote' : 'uppgift';
-    publishItem({
+    const item: ItemState = {
       kind: 'planeringsmote',
       caseRef: input.caseRef,
       protectedCase: input.protectedCase,
@@ -44,7 +46,9 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
       ...(open().length > 0 ? { waiting: { for: waitingFor, units: open().map((t) => t.unit), since: waitingSince } } : {}),
       deadlines: view.tasks,
       summary: `Gemensamt planeringsmöte ${input.meetingId}: ${input.units.join(', ')}`,
-    });
+    };
+    publishItem(item);
+    waitingItem.write(item);
   };
   const tracker = new DeadlineTracker({ digest: rules.escalationDigest, caseRef: input.caseRef, protectedCase: () => input.protectedCase, onEscalated: publish });
 
@@ -187,6 +191,7 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   // Done when held and every task of its outcome is done, or when the case withdraws it.
   await condition(() => (view.status === 'installd' || view.status === 'hallet') && open().length === 0 && allHandlersFinished() && tracker.idle);
   publish();
+  await waitingItem.close();
   return { meetingId: input.meetingId, status: view.status };
 }
 

@@ -72,10 +72,20 @@ export async function startApiHarness(
     logger?: Logger;
     /** Changes the app's dependencies before it is built: a fault no real part can be made to show (a bug). */
     adjust?: (deps: AppDependencies) => AppDependencies;
+    /**
+     * A Temporal namespace of the file's own (default: `default`): the stuck list's table is in the
+     * shared test database, scoped by namespace, so a file that counts it whole needs one.
+     */
+    namespace?: string;
   } = {},
 ): Promise<ApiHarness> {
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: allSearchAttributes, ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}) },
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      searchAttributes: allSearchAttributes,
+      ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+    },
     // Encrypted with the test key, as in production; the worker encodes as this client does.
     client: { dataConverter: testDataConverter },
   });
