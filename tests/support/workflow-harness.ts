@@ -5,7 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataConverter } from '@temporalio/common';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type pg from 'pg';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { caseOpenedUpdate, caseViewQuery, disputeViewQuery, handoverViewQuery, meetingViewQuery, performActionUpdate } from '../../domain/messages';
 import type { Actor, CaseAction, CaseFlags, CaseKind, CaseView, CaseWorkflowInput, Deadline } from '../../domain/case';
 import { alertKey, caseWorkflowId } from '../../domain/case';
@@ -38,7 +38,7 @@ export interface WorkflowHarness {
   taskQueue: string;
   startCase(options?: { kind?: CaseKind; flags?: Partial<CaseFlags>; rules?: Rules; unit?: string; receivedAt?: string; historyLimit?: number }): Promise<{
     caseRef: string;
-    handle: Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>;
+    handle: WorkflowHandle<typeof caseWorkflow>;
   }>;
   /** Waits until every planned notification that is already due has been sent. */
   settled(handle: { query: (q: typeof caseViewQuery) => Promise<CaseView> }): Promise<void>;
@@ -118,10 +118,12 @@ export async function startWorkflowHarness(
         rules: options.rules ?? harnessRules,
         ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
       };
-      const handle = await env.client.workflow.start(caseWorkflow, { taskQueue, workflowId: caseWorkflowId(caseRef), args: [input] });
-      started.add(handle.workflowId);
-      // Answers once the first task is planned, as the API's open does.
-      await handle.executeUpdate(caseOpenedUpdate);
+      // Opened as the API opens a case: the workflow and its opening Update in one call, which
+      // answers once the case has its first steps.
+      const start = new WithStartWorkflowOperation(caseWorkflow, { taskQueue, workflowId: caseWorkflowId(caseRef), workflowIdConflictPolicy: 'FAIL', args: [input] });
+      started.add(caseWorkflowId(caseRef));
+      await env.client.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation: start });
+      const handle = await start.workflowHandle();
       return { caseRef, handle };
     },
     settled,
