@@ -4,19 +4,15 @@
 import type { CaseView } from '../domain/case';
 import { SECTOR_UNIT, type Organisation } from '../domain/organisation';
 import type { Caller } from './auth';
+import { mayReachCase } from '../domain/case-visibility';
 
 export function canSeeCase(caller: Caller, view: Pick<CaseView, 'involvedUnits' | 'flags' | 'assignments'>, organisation: Organisation): boolean {
-  switch (caller.role) {
-    case 'samordnare':
-      return true;
-    case 'sektorchef':
-      return caller.unit === organisation.sector.id;
-    case 'enhetschef':
-      return view.involvedUnits.includes(caller.unit);
-    case 'handlaggare':
-      if (!view.involvedUnits.includes(caller.unit)) return false;
-      return !view.flags.skyddadeUppgifter || (view.assignments ?? []).some((a) => a.sub === caller.sub && a.unit === caller.unit);
-  }
+  return mayReachAsCaller(caller, organisation) && mayReachCase(caller, view);
+}
+
+/** What the case's state cannot tell: a sektorchef is the sector's (the organisation says which unit that is). */
+export function mayReachAsCaller(caller: Caller, organisation: Organisation): boolean {
+  return caller.role !== 'sektorchef' || caller.unit === organisation.sector.id;
 }
 
 /** The units whose tasks a caller sees in the task list. */

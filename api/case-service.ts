@@ -27,10 +27,10 @@ import {
 import { z } from '../domain/zod';
 import type { caseWorkflow } from '../workflows/case-workflow';
 import type { FamilyStore } from '../infra/family-store';
-import { canSeeCase, unitsInView } from './access';
+import { canSeeCase, mayReachAsCaller, unitsInView } from './access';
 import { requireActiveUnit } from './active-unit';
 import type { Caller } from './auth';
-import { ApiError, forbidden, fromCaseUpdate, fromTemporal, invalidCursor, isNotFound, notFound } from './errors';
+import { ApiError, forbidden, fromCaseUpdate, fromTemporal, invalidCursor, isCaseGone, isNotFound, notFound } from './errors';
 import type { CaseListItem, CaseListPage, CaseListQuery, TaskItem, TaskPage, TaskQuery } from './schemas/cases';
 import { compareText, cursorMoment, decodeCursor, encodeCursor, iso, quoted, windowEnd, type WindowEnd } from './visibility-paging';
 
@@ -181,9 +181,17 @@ export function createCaseService(options: CaseServiceOptions) {
       }
     },
 
+    /**
+     * An action, sent without reading the case first: the workflow's validator refuses a caller
+     * who may not reach the case as not found (domain/case-visibility.ts). What needs the
+     * database (the children of the family) is asked only of a caller who may see the case.
+     */
     async perform(caller: Caller, caseRef: string, action: CaseAction): Promise<CaseView> {
-      await read(caller, caseRef);
-      if (action.type === 'besluta_insats' || action.type === 'erbjudande') requireActiveUnit(await organisation(), 'utforare', action.utforare);
+      const org = await organisation();
+      if (!mayReachAsCaller(caller, org)) throw notFound();
+      const family = (action.type === 'besluta_insats' && action.medfoljandeBarn?.length) || action.type === 'medfoljande_arende_oppnat';
+      if (family) await read(caller, caseRef);
+      if (action.type === 'besluta_insats' || action.type === 'erbjudande') requireActiveUnit(org, 'utforare', action.utforare);
       if (action.type === 'besluta_insats' && action.medfoljandeBarn?.length) await requireChildrenOfFamily(caseRef, action.medfoljandeBarn, 'medfoljandeBarn');
       if (action.type === 'medfoljande_arende_oppnat') await requireChildrenOfFamily(caseRef, [action.arende], 'arende');
       try {
@@ -191,6 +199,8 @@ export function createCaseService(options: CaseServiceOptions) {
           .getHandle(caseWorkflowId(caseRef))
           .executeUpdate(performActionUpdate, { args: [{ actor: caller, action }] });
       } catch (error) {
+        // Closed, or never there: only a caller who may see the case learns which (else 404).
+        if (isCaseGone(error)) await read(caller, caseRef);
         throw fromCaseUpdate(error) ?? error;
       }
     },

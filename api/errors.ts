@@ -46,6 +46,11 @@ export function fromCaseUpdate(error: unknown): ApiError | undefined {
   return error instanceof WorkflowNotFoundError ? caseClosed() : fromTemporal(error);
 }
 
+/** The Update found no running case: it has completed, or there never was one. */
+export function isCaseGone(error: unknown): boolean {
+  return error instanceof WorkflowNotFoundError || /workflow execution already completed/i.test((error as Error | undefined)?.message ?? '');
+}
+
 /** Maps what Temporal answered to an ApiError, or returns undefined when it is not ours. */
 export function fromTemporal(error: unknown): ApiError | undefined {
   // An Update to a case that has just completed comes back as "not found" with this message.

@@ -7,6 +7,8 @@ export const failureStatus = {
   OGILTIG_UPPGIFT: 400,
   /** The caller's role or unit may not do this. */
   EJ_BEHORIG: 403,
+  /** The caller may not reach the case: answered as if it did not exist (domain/case-visibility.ts). */
+  HITTADES_INTE: 404,
   /** The action does not fit the case's current state. */
   FEL_FAS: 409,
   /** The case reference is taken by a case of another kind. */

@@ -261,3 +261,30 @@ describe('the HTTP edge', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 });
+
+describe('an action on a case the caller may not reach', () => {
+  test('is answered as a case that does not exist, open or closed, and changes nothing; the units in the case are told why', async () => {
+    const caseRef = `SEC-NA-${randomUUID().slice(0, 8)}`;
+    const quiet = { vald: 'nej', barnIHushallet: false, hedersrelaterat: false, skyddadeUppgifter: false };
+    expect((await h.callAs('POST', '/cases', { unit: 'mottagning' }, { caseRef, kind: 'barn', flags: quiet })).status).toBe(201);
+    const missing = await h.callAs('POST', `/cases/SEC-FINNS-INTE-${randomUUID().slice(0, 6)}/actions`, { unit: 'bou' }, { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
+    // A handläggare or enhetschef of a unit not in the case, a case that does not exist: the same answer.
+    for (const caller of [{ unit: 'bou' }, { unit: 'bou', role: 'enhetschef' as const }]) {
+      const refused = await h.callAs('POST', `/cases/${caseRef}/actions`, caller, { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' });
+      expect({ caller, status: refused.status, body: refused.body }).toStrictEqual({ caller, status: 404, body: missing.body });
+    }
+    expect(missing.status).toBe(404);
+    expect((await h.callAs('GET', `/cases/${caseRef}`, { unit: 'mottagning' })).body.events.map((e: { type: string }) => e.type)).toStrictEqual(['oppnat']);
+    // A unit in the case is told what is wrong with the step.
+    expect((await h.callAs('POST', `/cases/${caseRef}/actions`, { unit: 'mottagning' }, { type: 'avsluta_insats', insatsId: 'i9' })).status).toBe(409);
+
+    // Closed: the case's own units learn that it is closed, anyone else that there is no such case.
+    expect((await h.callAs('POST', `/cases/${caseRef}/actions`, { unit: 'mottagning' }, { type: 'skyddsbedomning', skyddsbehov: 'ej_akut' })).status).toBe(200);
+    expect((await h.callAs('POST', `/cases/${caseRef}/actions`, { unit: 'mottagning' }, { type: 'forhandsbedomning', beslut: 'ingen_utredning' })).status).toBe(200);
+    let closed = await h.callAs('POST', `/cases/${caseRef}/actions`, { unit: 'mottagning' }, { type: 'avsluta_arende' });
+    for (let i = 0; i < 50 && closed.status === 200; i++) closed = await h.callAs('POST', `/cases/${caseRef}/actions`, { unit: 'mottagning' }, { type: 'avsluta_arende' });
+    expect(closed).toMatchObject({ status: 409, body: { error: { code: 'FEL_FAS' } } });
+    const outsider = await h.callAs('POST', `/cases/${caseRef}/actions`, { unit: 'bou' }, { type: 'avsluta_arende' });
+    expect({ status: outsider.status, body: outsider.body }).toStrictEqual({ status: 404, body: missing.body });
+  });
+});

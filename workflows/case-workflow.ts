@@ -64,6 +64,7 @@ import { disputeWorkflow } from './dispute-workflow';
 import { alreadyAsked, childCanFollow, decisionSpec, openCaseSpec } from './following-children';
 import { confirmStartSpec, isProviderTask, outsourced, providerTasksPatch } from './providers';
 import { createStepLog, eventFactsPatch, eventLogPatch } from './case-event-log';
+import { mayReachCase } from '../domain/case-visibility';
 import { handoverWorkflow } from './handover-workflow';
 import { meetingWorkflow } from './meeting-workflow';
 import { setCheckedUpdate } from './validated';
@@ -248,6 +249,8 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   setCheckedUpdate(performActionUpdate, {
     schema: (s) => s.ActionRequestSchema,
     lock,
+    // The API sends an action without reading the case first: who may reach it is checked here.
+    reachable: ({ actor }) => mayReachCase(actor, model.state),
     check: (request) => model.check(request),
     handle: async (request) => {
       const now = nowIso();

@@ -4,6 +4,8 @@ import { setHandler } from '@temporalio/workflow';
 import type { Mutex } from 'async-mutex';
 import type * as UpdateSchemas from '../domain/update-schemas';
 import { updateSchemas } from './shared-schemas';
+import { caseUnreachable } from '../domain/case-visibility';
+import { caseFailure } from '../domain/failures';
 import type { z } from '../domain/zod';
 
 /**
@@ -21,11 +23,13 @@ export function setCheckedUpdate<Ret, Arg>(
     /** Reads an argument as histories recorded before a rename hold it (the handler runs on replay). */
     asRecorded?: (recorded: Arg) => Arg;
     lock: Mutex;
+    /** Whether the request's caller may reach the case at all: refused as not found when not (in the validator only). */
+    reachable?: (request: Arg) => boolean;
     check: (request: Arg) => void;
     handle: (request: Arg) => Promise<Ret>;
   },
 ): void {
-  const { schema, asRecorded = (arg: Arg) => arg, lock, check, handle } = options;
+  const { schema, asRecorded = (arg: Arg) => arg, lock, reachable, check, handle } = options;
   setHandler(
     update,
     async (recorded) =>
@@ -38,7 +42,10 @@ export function setCheckedUpdate<Ret, Arg>(
       validator: (raw) => {
         // zod and the schemas load with the first validator, once per worker thread (shared-schemas.ts).
         const all = updateSchemas();
-        check(all.parseUpdateArgument(schema(all), raw));
+        const request = all.parseUpdateArgument(schema(all), raw);
+        // Before any other answer: one that says why would tell the case exists.
+        if (reachable && !reachable(request)) throw caseFailure('HITTADES_INTE', caseUnreachable);
+        check(request);
       },
     },
   );
