@@ -45,7 +45,7 @@ export default tseslint.config(
   },
   {
     // Workflow code and what it imports runs in Temporal's deterministic sandbox.
-    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    files: ['workflows/**/*.ts', 'domain/**/*.ts', 'bench/bare-workflows.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -7,39 +7,21 @@
 // BENCH_DATA_DIR keeps the server's database there, so that a second run skips the set-up.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { freePort } from '../infra/free-port';
-import { inParallel } from '../infra/in-parallel';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createCaseService } from '../api/case-service';
 import { createStuckList } from '../api/stuck-list';
-import type { CaseMemo, MemoTask } from '../domain/case';
 import { defaultRules } from '../domain/default-rules';
 import { defaultOrganisation } from '../domain/organisation';
-import {
-  CaseKindAttr,
-  CaseRefAttr,
-  EscalationLevelAttr,
-  ItemKindAttr,
-  NextDeadlineAttr,
-  OverdueAttr,
-  PhaseAttr,
-  UnitsAttr,
-  WaitingForAttr,
-  WaitingSinceAttr,
-  WaitingUnitsAttr,
-} from '../domain/search-attributes';
+import { CaseRefAttr, ItemKindAttr, NextDeadlineAttr, UnitsAttr, WaitingSinceAttr, WaitingUnitsAttr } from '../domain/search-attributes';
+import { populatedItems, populateStuckList, untilItemsVisible } from '../bench/stuck-population';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { testDataConverter as dataConverter } from '../tests/support/payload-keys';
 import { benchWaitingItems } from './bench-read-model';
 
 const cases = Number(process.argv[2] ?? 20_000);
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const kinds = ['barn', 'vuxen', 'utovare'];
-const phases = ['forhandsbedomning', 'riskbedomning', 'utredning', 'insatser'];
-const units = ['mottagning', 'rvt', 'bou', 'resursenhet', 'familjevard'];
-const pick = <T>(list: T[], i: number) => list[i % list.length]!;
 
 const keptDir = process.env.BENCH_DATA_DIR;
 const dataDir = keptDir ?? mkdtempSync(path.join(tmpdir(), 'samverkan-bench-'));
@@ -48,75 +30,14 @@ const connection = await Connection.connect({ address: server.address });
 // Memos encrypted as in production (with the tests' key): decoding them is part of the list's cost.
 const client = new Client({ connection, dataConverter });
 try {
-  const now = Date.now();
   const taskQueue = 'bench-without-worker';
   const started = Date.now();
-  const existing = (await client.workflow.count(`${ItemKindAttr.name} IS NOT NULL`)).count;
-  await inParallel(existing >= cases ? 0 : cases, 64, async (i) => {
-    const caseRef = `BENCH-${i}`;
-    const unit = pick(units, i);
-    // The case's open tasks, as workflows/case-workflow.ts publishes them: one for its unit, due
-    // from 20 days ago to 40 days ahead, and for every other case a second one for mottagningen,
-    // a few days before or after (so that NextDeadline is sometimes another unit's task).
-    const dueAt = now + ((i * 104_729_000) % (60 * DAY)) - 20 * DAY;
-    const caseTasks: MemoTask[] = [
-      { id: `d${i}a`, title: 'Utredning att slutföra', unit, dueAt: new Date(dueAt).toISOString(), escalationLevel: dueAt < now ? 1 : 0, assignedTo: `h${Math.floor(i / units.length) % 8}` },
-    ];
-    if (i % 2 === 1) {
-      const secondDue = dueAt + (i % 4 === 1 ? -5 : 5) * DAY;
-      caseTasks.push({ id: `d${i}b`, title: 'Uppföljning att göra', unit: 'mottagning', dueAt: new Date(secondDue).toISOString(), escalationLevel: secondDue < now ? 1 : 0 });
-    }
-    const caseNext = Math.min(...caseTasks.map((t) => Date.parse(t.dueAt)));
-    await client.workflow.start('caseWorkflow', {
-      taskQueue,
-      workflowId: `arende-${caseRef}`,
-      args: [],
-      typedSearchAttributes: [
-        { key: CaseRefAttr, value: caseRef },
-        { key: CaseKindAttr, value: pick(kinds, i) },
-        { key: PhaseAttr, value: pick(phases, Math.floor(i / units.length)) },
-        { key: UnitsAttr, value: ['mottagning', unit] },
-        { key: WaitingUnitsAttr, value: [...new Set(caseTasks.map((t) => t.unit))] },
-        { key: NextDeadlineAttr, value: new Date(caseNext) },
-        { key: OverdueAttr, value: caseTasks.some((t) => t.escalationLevel > 0) },
-      ],
-      memo: { tasks: caseTasks } satisfies CaseMemo,
-    });
-    // One item per case: mostly handovers, some meetings and disputes, waiting 0–10 days.
-    const kind = i % 10 < 7 ? 'overlamning' : i % 10 < 9 ? 'planeringsmote' : 'tvist';
-    const since = now - ((i * 7_919_000) % (240 * HOUR));
-    const due = since + 48 * HOUR;
-    const level = due < now ? 1 + (i % 2) : 0;
-    await client.workflow.start(kind === 'overlamning' ? 'handoverWorkflow' : kind === 'planeringsmote' ? 'meetingWorkflow' : 'disputeWorkflow', {
-      taskQueue,
-      workflowId: `arende-${caseRef}:${kind}-x1`,
-      args: [],
-      typedSearchAttributes: [
-        { key: CaseRefAttr, value: caseRef },
-        { key: ItemKindAttr, value: kind },
-        { key: UnitsAttr, value: ['mottagning', unit] },
-        { key: WaitingUnitsAttr, value: [unit] },
-        { key: WaitingForAttr, value: kind === 'overlamning' ? 'kvittens' : kind === 'planeringsmote' ? 'bokning' : 'beslut' },
-        { key: WaitingSinceAttr, value: new Date(since) },
-        { key: NextDeadlineAttr, value: new Date(due) },
-        { key: EscalationLevelAttr, value: level },
-        { key: OverdueAttr, value: level > 0 },
-      ],
-      // The waited-for step is the receiving unit's task, as workflows/item-visibility.ts publishes it.
-      memo: {
-        summary: `${kind} x1 från mottagning till ${unit}`,
-        tasks: [{ id: `${kind}-x1`, title: kind === 'overlamning' ? 'Överlämning att kvittera' : kind === 'planeringsmote' ? 'Planeringsmöte att boka' : 'Tvist att avgöra', unit, dueAt: new Date(due).toISOString(), escalationLevel: level }],
-      } satisfies CaseMemo & { summary: string },
-    });
-  });
+  const existing = await populatedItems(client);
+  if (existing < cases) await populateStuckList(client, { count: cases, taskQueue });
   const startSeconds = (Date.now() - started) / 1000;
   if (existing < cases) console.log(`started ${cases} open cases and ${cases} items in ${startSeconds.toFixed(1)} s (${((2 * cases) / startSeconds).toFixed(0)} workflows/s)`);
   else console.log(`reusing ${existing} items in ${dataDir}`);
-  for (let i = 0; i < 120; i++) {
-    const { count } = await client.workflow.count(`${ItemKindAttr.name} IS NOT NULL`);
-    if (count >= cases) break;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+  await untilItemsVisible(client, cases);
 
   // The list reads its table: the items, started without a worker, are put there by the backfill.
   const readModel = await benchWaitingItems(client, dataDir);

@@ -139,7 +139,8 @@ async function main() {
   });
   const workerDone = worker.run();
   stops.unshift(async () => {
-    worker.shutdown();
+    // The SDK may already be draining on the same signal: then only wait for it to finish.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerDone;
   });
 
