@@ -1,12 +1,26 @@
 // The bench's settings: SCALE and the iteration counts it implies, each overridable by an
 // environment variable (docs/benchmark.md lists them). Read once at start.
 
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../infra/project-root';
+
 function number(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name}: a number ≥ 0, not "${raw}"`);
   return value;
+}
+
+/** The latest recording of a scenario (tests/fixtures/histories/<name>.<day>[-n].json): the workflow code as it runs now. */
+function newestRecording(name: string): string {
+  const order = (file: string) => {
+    const [, day = '', n = '1'] = /\.(\d{4}-\d{2}-\d{2})(?:-(\d+))?\.json$/.exec(file) ?? [];
+    return `${day}.${n.padStart(4, '0')}`;
+  };
+  const files = readdirSync(path.join(projectRoot, 'tests', 'fixtures', 'histories')).filter((f) => f.startsWith(`${name}.`) && f.endsWith('.json') && !f.includes('encrypted'));
+  return files.sort((a, b) => order(a).localeCompare(order(b))).at(-1) ?? `${name}.json`;
 }
 
 /** In the order they run: memory after latency, when the service's start-up garbage (the workflow bundle) is gone. */
@@ -34,7 +48,7 @@ export function loadSettings() {
     memN: Math.round(number('BENCH_MEM_N', Math.min(500 * scale, 1000))),
     memChunks: Math.max(2, Math.round(number('BENCH_MEM_CHUNKS', 5))),
     replayIter: Math.round(number('BENCH_REPLAY_ITER', 60)),
-    replayFixture: process.env.BENCH_REPLAY_FIXTURE ?? 'vuxen-skyddat-boende.2026-12-01-4.json',
+    replayFixture: process.env.BENCH_REPLAY_FIXTURE ?? newestRecording('vuxen-skyddat-boende'),
     lagN: Math.round(number('BENCH_LAG_N', 20)),
     burstN: Math.round(number('BENCH_BURST_N', 200 * scale)),
     r4StepSeconds: number('BENCH_R4_STEP_S', 5),
