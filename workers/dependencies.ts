@@ -10,6 +10,7 @@ import { createPgWaitingItemStore } from '../infra/waiting-item-store';
 import type { AppConfig } from '../config/env';
 import type { OrganisationSource } from '../domain/organisation';
 import { defaultRules } from '../domain/default-rules';
+import { maxConcurrentActivities } from './worker';
 import { createPgReceiptLinks } from '../infra/receipt-link-store';
 import { ruleStoreFor } from '../infra/rule-store';
 
@@ -29,9 +30,9 @@ export function buildActivityDependencies(settings: DependencySettings): Activit
   return {
     // A mail server that does not answer is given up on within the attempt's 25 s
     // (activities/index.ts sendTimeoutMs); nodemailer's own defaults wait up to 10 minutes.
-    // Pooled connections: a burst of deadlines due at one moment goes out over a few open SMTP
-    // sessions, not a connection and greeting per mail.
-    mailer: nodemailer.createTransport({ url: settings.smtpUrl, pool: true, maxConnections: 5, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000 }),
+    // Pooled connections, one per activity that can run at once: a burst of deadlines due at one
+    // moment goes out over open SMTP sessions, not a connection and greeting per mail.
+    mailer: nodemailer.createTransport({ url: settings.smtpUrl, pool: true, maxConnections: maxConcurrentActivities, connectionTimeout: 5_000, greetingTimeout: 5_000, socketTimeout: 10_000 }),
     ledger: createPgNotificationLedger(pool),
     receipts: createPgReceiptLinks(pool),
     eventLog: createPgCaseEventLog(pool),
