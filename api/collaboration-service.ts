@@ -21,7 +21,8 @@ import type { HandoverViewLog } from '../infra/handover-view-log';
 import type { Caller } from './auth';
 import type { CaseService } from './case-service';
 import { requireActiveUnit } from './active-unit';
-import { ApiError, fromCaseUpdate, fromTemporal } from './errors';
+import { ApiError, fromCaseUpdate, fromTemporal, isCaseGone, notFound } from './errors';
+import { mayReachAsCaller } from './access';
 import { refused } from './roles';
 import type { DecideDisputeRequest, ViewLogEntry } from './schemas/collaboration';
 
@@ -42,6 +43,16 @@ export function createCollaborationService(options: CollaborationServiceOptions)
       return await call();
     } catch (error) {
       throw map(error) ?? error;
+    }
+  };
+
+  /** An Update to the case itself; a closed or missing case is told apart only for a caller who may see it (else 404). */
+  const toCase = async <T>(caller: Caller, caseRef: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (isCaseGone(error)) await cases.read(caller, caseRef);
+      throw fromCaseUpdate(error) ?? error;
     }
   };
 
@@ -66,13 +77,14 @@ export function createCollaborationService(options: CollaborationServiceOptions)
 
   return {
     async sendHandover(caller: Caller, caseRef: string, request: HandoverRequest): Promise<HandoverView> {
-      await cases.read(caller, caseRef);
-      const receiver = requireActiveUnit(await organisation(), 'till', request.till);
-      const { workflowId } = await temporal(() =>
+      // Sent without reading the case first: the case's validator refuses a caller who may not reach it (as not found).
+      const org = await organisation();
+      if (!mayReachAsCaller(caller, org)) throw notFound();
+      const receiver = requireActiveUnit(org, 'till', request.till);
+      const { workflowId } = await toCase(caller, caseRef, () =>
         client.workflow.getHandle(caseWorkflowId(caseRef)).executeUpdate(startHandoverUpdate, {
           args: [{ actor: caller, till: receiver.id, receiverKind: receiver.kind, innehall: request.innehall, ...(request.rattsligGrund ? { rattsligGrund: request.rattsligGrund } : {}) }],
         }),
-        fromCaseUpdate,
       );
       return shown(caller, await temporal(() => client.workflow.getHandle(workflowId).query(handoverViewQuery)));
     },
@@ -112,8 +124,8 @@ export function createCollaborationService(options: CollaborationServiceOptions)
     },
 
     async raiseDispute(caller: Caller, caseRef: string, request: RaiseDisputeRequest): Promise<DisputeView> {
-      await cases.read(caller, caseRef);
-      const { workflowId } = await temporal(() => client.workflow.getHandle(caseWorkflowId(caseRef)).executeUpdate(raiseDisputeUpdate, { args: [{ actor: caller, ...request }] }), fromCaseUpdate);
+      if (!mayReachAsCaller(caller, await organisation())) throw notFound();
+      const { workflowId } = await toCase(caller, caseRef, () => client.workflow.getHandle(caseWorkflowId(caseRef)).executeUpdate(raiseDisputeUpdate, { args: [{ actor: caller, ...request }] }));
       return temporal(() => client.workflow.getHandle(workflowId).query(disputeViewQuery));
     },
 

@@ -274,6 +274,11 @@ describe('an action on a case the caller may not reach', () => {
       expect({ caller, status: refused.status, body: refused.body }).toStrictEqual({ caller, status: 404, body: missing.body });
     }
     expect(missing.status).toBe(404);
+    // A handover or a dispute sent by a unit not in the case: the same.
+    const handover = await h.callAs('POST', `/cases/${caseRef}/overlamningar`, { unit: 'bou' }, { till: 'rvt', innehall: handoverContent({ vald: 'nej' }) });
+    expect({ status: handover.status, body: handover.body }).toStrictEqual({ status: 404, body: missing.body });
+    const dispute = await h.callAs('POST', `/cases/${caseRef}/tvister`, { unit: 'bou' }, { foremal: { typ: 'overlamning', id: 'o1' }, skal: 'Enheterna är oeniga om vem som gör vad' });
+    expect({ status: dispute.status, body: dispute.body }).toStrictEqual({ status: 404, body: missing.body });
     expect((await h.callAs('GET', `/cases/${caseRef}`, { unit: 'mottagning' })).body.events.map((e: { type: string }) => e.type)).toStrictEqual(['oppnat']);
     // A unit in the case is told what is wrong with the step.
     expect((await h.callAs('POST', `/cases/${caseRef}/actions`, { unit: 'mottagning' }, { type: 'avsluta_insats', insatsId: 'i9' })).status).toBe(409);

@@ -295,6 +295,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
     schema: (s) => s.StartHandoverSchema,
     asRecorded: startHandoverAsRecorded,
     lock,
+    reachable: ({ actor }) => mayReachCase(actor, model.state),
     check: (request) => checkHandover(model, request),
     handle: async (request) => {
       const child = reserveChild(model, 'overlamning');
@@ -327,6 +328,7 @@ export async function caseWorkflow(args: CaseWorkflowArgs): Promise<CaseWorkflow
   setCheckedUpdate(raiseDisputeUpdate, {
     schema: (s) => s.RaiseDisputeSchema,
     lock,
+    reachable: ({ actor }) => mayReachCase(actor, model.state),
     check: (request) => checkDispute(model, request),
     handle: async (request) => {
       const dispute = await startDispute(request);
