@@ -164,9 +164,10 @@ test('an action that does not fit the case is refused with a Swedish message and
   expect(wrongPhase.type).toBe('FEL_FAS');
   expect(wrongPhase.message).toBe('Det går inte att avsluta utredningen när ärendet är i fasen skyddsbedömning');
 
+  // A unit not in the case is told nothing of it (a unit in it that does not own the step: api.test).
   const wrongUnit = await refused(attempt(handle, 'bou', { type: 'skyddsbedomning', skyddsbehov: 'akut' }));
-  expect(wrongUnit.type).toBe('EJ_BEHORIG');
-  expect(wrongUnit.message).toMatch(/Steget ägs av enheten mottagning/);
+  expect(wrongUnit.type).toBe('HITTADES_INTE');
+  expect(wrongUnit.message).toBe('Ärendet finns inte eller så saknar du behörighet till det');
 
   const wrongRole = await refused(attempt(handle, 'mottagning', { type: 'skyddsbedomning', skyddsbehov: 'akut' }, 'sektorchef'));
   expect(wrongRole.type).toBe('EJ_BEHORIG');
