@@ -4,11 +4,11 @@
 import { DateTime } from 'luxon';
 import type pg from 'pg';
 import { SECTOR_UNIT, type OrganisationSource } from '../domain/organisation';
-import { buildReports, deadlineTitle, indicatorTitles, monthsOf, reportIds, type Goal, type GoalDraft, type GoalVersion, type Report, type ReportId, type ShownTable } from '../domain/reports';
+import { buildReports, deadlineTitle, indicatorTitles, type Goal, type GoalDraft, type GoalVersion, type Report, type ReportId, type ShownTable } from '../domain/reports';
 import type { Rules } from '../domain/rules';
 import { VersionConflict } from '../infra/rule-store';
 import type { GoalStore } from '../infra/goal-store';
-import { readReportFacts } from '../infra/report-queries';
+import { monthsOfPeriod, readReportFacts } from '../infra/report-queries';
 import { aldersgruppLabels, insatsLabel, kindLabels, konLabels } from '../domain/labels';
 import type { Caller } from './auth';
 import { ApiError, forbidden } from './errors';
@@ -83,7 +83,8 @@ export function createReportService(options: { pool: pg.Pool; goals: GoalStore; 
         insats: insatsLabel,
       },
       goals.goals,
-      monthsOf(period.fran, period.till),
+      // The same months the queries number their rows by.
+      monthsOfPeriod({ from: period.from, to: period.to, timeZone: current.timeZone }).map((m) => m.name),
       units,
     );
     return {
@@ -150,4 +151,3 @@ export function reportCsv(report: Report, result: Pick<ReportResult, 'period'>):
   return `\uFEFF${lines.map((line) => line.map(csvField).join(';')).join('\r\n')}\r\n`;
 }
 
-export { reportIds };

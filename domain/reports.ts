@@ -2,7 +2,7 @@
 // (infra/report-queries.ts): six reports of count tables, small groups hidden across all of
 // them at once (domain/report-suppression.ts), and the samordnare's goals as indicators with a
 // target and a trend month by month. Pure: the API adds who may read and the unit names.
-import type { CaseCountRow, CountRow, LeadTimeRow, ReportFacts } from '../infra/report-queries';
+import type { CaseCountRow, LeadTimeRow, ReportFacts } from '../infra/report-queries';
 import { deadlineKindWords } from './labels';
 import { deadlineKeys, type DeadlineKey } from './lifecycle';
 import type { Rules } from './rules';
@@ -391,23 +391,3 @@ function showTable(table: CountTable & { byUnit?: boolean }, hidden: Map<string,
     ...(table.byUnit ? { byUnit: true } : {}),
   };
 }
-
-/** The months (YYYY-MM) a period of dates touches, in order. */
-export function monthsOf(from: string, toInclusive: string): string[] {
-  const months: string[] = [];
-  let [year, month] = from.slice(0, 7).split('-').map(Number) as [number, number];
-  const last = toInclusive.slice(0, 7);
-  for (;;) {
-    const key = `${year}-${String(month).padStart(2, '0')}`;
-    months.push(key);
-    if (key >= last) break;
-    month += 1;
-    if (month > 12) {
-      month = 1;
-      year += 1;
-    }
-  }
-  return months;
-}
-
-export type { CountRow };

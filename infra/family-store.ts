@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PayloadCodec } from '@temporalio/common';
 import type pg from 'pg';
+import { inTransaction } from './transaction';
 import { logCaseStep } from './case-event-log';
 import { openText, sealText } from './payload-codec';
 
@@ -73,9 +74,7 @@ export function createPgFamilyStore(pool: pg.Pool, codecs: readonly PayloadCodec
   }
 
   async function linkOnce(caseRef: string, other: string, who: Who, sealed: string): Promise<LinkOutcome> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(pool, async (client) => {
       const [mine, theirs] = [await current(client, caseRef), await current(client, other)];
       let outcome: LinkOutcome;
       if (mine && theirs) {
@@ -86,14 +85,8 @@ export function createPgFamilyStore(pool: pg.Pool, codecs: readonly PayloadCodec
         if (!theirs) await insert(client, familyId, other, who, sealed);
         outcome = { kind: 'linked', familyId };
       }
-      await client.query('COMMIT');
       return outcome;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   return {
@@ -129,23 +122,15 @@ export function createPgFamilyStore(pool: pg.Pool, codecs: readonly PayloadCodec
 
     async unlink(caseRef, who) {
       const sealed = await sealText(codecs, who.reason);
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(pool, async (client) => {
         const { rows } = await client.query<{ id: string; family_id: string; unlinked_at: Date }>(
           'UPDATE family_link SET unlinked_at = now(), unlinked_by = $2, unlinked_unit = $3, unlink_reason = $4 WHERE case_ref = $1 AND unlinked_at IS NULL RETURNING id, family_id, unlinked_at',
           [caseRef, who.sub, who.unit, sealed],
         );
         const row = rows[0];
         if (row) await logCaseStep(client, { key: `familj/${row.id}/avlankad`, caseRef, type: 'familj_avlankad', unit: who.unit, at: row.unlinked_at.toISOString(), data: { familyId: row.family_id } });
-        await client.query('COMMIT');
         return row !== undefined;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
   };
 }

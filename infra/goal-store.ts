@@ -2,6 +2,7 @@
 // only like the rules, so the history is the table. Until a first version is saved the audits'
 // examples hold (`firstGoals`, version 0).
 import type pg from 'pg';
+import { inTransaction } from './transaction';
 import { firstGoals, GoalSchema, type Goal, type GoalVersion } from '../domain/reports';
 import { z } from '../domain/zod';
 import { VersionConflict } from './rule-store';
@@ -43,9 +44,7 @@ export function createPgGoalStore(pool: pg.Pool, scope: string): GoalStore {
       return [...rows.map(toVersion), firstGoals];
     },
     async append(goals, meta) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`report_goal_version:${scope}`]);
         const now = (await client.query<{ version: number | null }>('SELECT max(version) AS version FROM report_goal_version WHERE scope = $1', [scope])).rows[0]?.version ?? 0;
         if (meta.basedOn !== undefined && meta.basedOn !== now) throw new VersionConflict(now);
@@ -53,14 +52,8 @@ export function createPgGoalStore(pool: pg.Pool, scope: string): GoalStore {
           `INSERT INTO report_goal_version (scope, version, goals, created_by, reason) VALUES ($1, $2, $3, $4, $5) RETURNING version, goals, created_by, created_at, reason`,
           [scope, now + 1, JSON.stringify(goals), meta.createdBy, meta.reason],
         );
-        await client.query('COMMIT');
         return toVersion(result.rows[0]!);
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
   };
 }

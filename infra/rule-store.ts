@@ -1,6 +1,7 @@
 // The rule sets in PostgreSQL, where the rest of the project's state lives: append-only, so the
 // history is the table. The current version is the highest; a roll-back appends an old body.
 import type pg from 'pg';
+import { inTransaction } from './transaction';
 import { OrganisationSchema } from '../domain/organisation';
 import type { RuleSetDraft, RuleSetVersion } from '../domain/rule-set';
 import { defaultRules } from '../domain/default-rules';
@@ -119,9 +120,7 @@ export function createPgRuleStore(pool: pg.Pool, options: { scope: string; seed:
 
     async append(draft, meta) {
       await seeded();
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(pool, async (client) => {
         // One writer per scope at a time: the next number and the check against `basedOn` hold.
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rule_set_version:${scope}`]);
         const now = (await highest(client))!;
@@ -132,14 +131,8 @@ export function createPgRuleStore(pool: pg.Pool, options: { scope: string; seed:
            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${columns}`,
           [scope, version, JSON.stringify(draft.organisation), JSON.stringify({ ...draft.rules, version }), meta.createdBy, meta.reason, meta.restoredFrom ?? null],
         );
-        await client.query('COMMIT');
         return toVersion(result.rows[0]!);
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
   };
 }

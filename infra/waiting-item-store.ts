@@ -3,6 +3,7 @@
 // visibility cannot ORDER BY, so the list was found with many count queries; here a page is one
 // ordered index range.
 import type pg from 'pg';
+import { inTransaction } from './transaction';
 import type { ChildKind } from '../domain/child-status';
 
 /** What a child workflow writes after each change of its waiting state (and once when it closes). */
@@ -120,9 +121,7 @@ const tableOf = (query: WaitingQuery) => (query.unit === undefined ? 'waiting_it
 export function createPgWaitingItemStore(pool: pg.Pool): WaitingItemStore {
   return {
     async record(row) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(pool, async (client) => {
         // The row lock the upsert takes orders two writes of one workflow; the seq decides which stays.
         const written = await client.query(
           `INSERT INTO waiting_item (namespace, workflow_id, case_ref, kind, units, waiting_for, waiting_units, waiting_since, next_deadline, escalation_level, summary, protected_case, closed, seq)
@@ -161,14 +160,8 @@ export function createPgWaitingItemStore(pool: pg.Pool): WaitingItemStore {
             );
           }
         }
-        await client.query('COMMIT');
         return changed;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async page(query, { after, limit }) {
