@@ -7,6 +7,7 @@ import {
   defineUpdate,
   getExternalWorkflowHandle,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   startChild,
@@ -18,6 +19,12 @@ import type { BareActivities } from './bare-activities';
 export const openedUpdate = defineUpdate<string>('opened');
 /** B2: one more Update round trip. */
 export const stepUpdate = defineUpdate<string>('step');
+/**
+ * B2L: an Update whose handler runs two local activities before it answers: what one action needs
+ * of Temporal beyond B2 (the service plans the next deadline and records the step, each a local
+ * activity in the same workflow task). The floor an action cannot go under on this SDK.
+ */
+export const localStepsUpdate = defineUpdate<string>('localSteps');
 /** B8: an Update that runs a no-op activity, to grow a history of a case's length. */
 export const workUpdate = defineUpdate<string>('work');
 /** B4: starts a child (the handover's stand-in) and answers with its id. */
@@ -29,6 +36,7 @@ export const childrenQuery = defineQuery<Record<string, 'sent' | 'acked'>>('chil
 export const doneSignal = defineSignal('done');
 
 const { noop, sendMail } = proxyActivities<BareActivities>({ startToCloseTimeout: '1 minute' });
+const local = proxyLocalActivities<BareActivities>({ startToCloseTimeout: '1 minute' });
 
 /** The bare case: open until told it is done, idle in the worker's cache meanwhile. */
 export async function bareCase(): Promise<void> {
@@ -37,6 +45,11 @@ export async function bareCase(): Promise<void> {
   let next = 0;
   setHandler(openedUpdate, () => 'ok');
   setHandler(stepUpdate, () => 'ok');
+  setHandler(localStepsUpdate, async () => {
+    await local.noop();
+    await local.noop();
+    return 'ok';
+  });
   setHandler(workUpdate, async () => {
     await noop();
     return 'ok';

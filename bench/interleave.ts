@@ -5,11 +5,17 @@
 export type Operation = (iteration: number) => Promise<number>;
 
 export async function interleaved(iterations: number, ours: Operation, bare: Operation, quiet: () => Promise<unknown>): Promise<{ ours: number[]; bare: number[] }> {
-  const result = { ours: [] as number[], bare: [] as number[] };
+  return interleavedAll(iterations, { ours, bare }, quiet);
+}
+
+/** The same with any number of sides, each iteration in a random order. */
+export async function interleavedAll<K extends string>(iterations: number, sides: Record<K, Operation>, quiet: () => Promise<unknown>): Promise<Record<K, number[]>> {
+  const names = Object.keys(sides) as K[];
+  const result = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
   for (let i = 0; i < iterations; i++) {
-    const oursFirst = Math.random() < 0.5;
-    for (const side of oursFirst ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const)) {
-      result[side].push(await (side === 'ours' ? ours : bare)(i));
+    const order = names.map((name) => ({ name, at: Math.random() })).sort((a, b) => a.at - b.at);
+    for (const { name } of order) {
+      result[name].push(await sides[name](i));
       await quiet();
     }
   }

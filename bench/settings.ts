@@ -56,6 +56,8 @@ export function loadSettings() {
     phases: phases as PhaseName[],
     /** A PostgreSQL server for the service's fresh database; `embedded`: the service's own PGlite. */
     databaseServer: process.env.BENCH_PG_SERVER ?? 'postgres://postgres@127.0.0.1:5432',
+    /** Node.js options for the service process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes. */
+    serviceNodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
     serviceLogLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
     /** Keep the temporary folder (dev server data, logs) after the run. */
     keep: process.env.BENCH_KEEP === '1',

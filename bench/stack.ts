@@ -59,9 +59,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Starts `node --import tsx <script>` with its output in `log`; resolves once `ready()` holds. */
-async function startNode(script: string, env: NodeJS.ProcessEnv, log: string, ready: (output: () => string) => Promise<boolean>, what: string): Promise<ChildProcess> {
+async function startNode(script: string, env: NodeJS.ProcessEnv, log: string, ready: (output: () => string) => Promise<boolean>, what: string, nodeArgs: string[] = []): Promise<ChildProcess> {
   const out = createWriteStream(log);
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let head = '';
   const keep = (chunk: Buffer) => {
     out.write(chunk);
@@ -164,6 +164,7 @@ export async function startStack(settings: Settings): Promise<Stack> {
         }
       },
       'the service',
+      settings.serviceNodeArgs,
     );
     stops.push(() => stopChild(service));
     const bare = await startNode(
