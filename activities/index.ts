@@ -179,8 +179,7 @@ export function createActivities(deps: ActivityDependencies) {
       let failed = 0;
       let retryLater: unknown;
       for (const group of await deps.digests.collect(input.periodKey)) {
-        if (await deps.ledger.alreadySent(group.digestKey)) continue;
-        if ((await deps.ledger.failureOf(group.digestKey)) !== undefined) continue;
+        if (await deps.ledger.earlierOutcome(group.digestKey)) continue;
         const { subject, text } = composeDigest(group.lines);
         try {
           const outcome = await deliver({ key: group.digestKey, recipient: group.recipient, subject, text, messageId: messageIdFor(group.digestKey), headerKey: group.digestKey });
@@ -242,9 +241,9 @@ export function createActivities(deps: ActivityDependencies) {
     // A partner's mail carries nothing of the case: not the key (it holds the case reference) either.
     const headerKey = partner ? partnerMailKey(deps.mailSecret, input.key) : input.key;
     const messageId = partner ? `<${headerKey}@samverkan>` : messageIdFor(input.key);
-    if (await deps.ledger.alreadySent(input.key)) return { messageId, recipient, duplicate: true };
-    const failedBefore = await deps.ledger.failureOf(input.key);
-    if (failedBefore !== undefined) return { messageId, recipient, duplicate: true, failed: { code: failedBefore } };
+    const earlier = await deps.ledger.earlierOutcome(input.key);
+    if (earlier && 'sent' in earlier) return { messageId, recipient, duplicate: true };
+    if (earlier) return { messageId, recipient, duplicate: true, failed: { code: earlier.failed } };
     const context = { unitName: name, publicUrl: deps.publicUrl, timeZone: deps.timeZone, ...(partner ? { partner } : {}) };
     if (input.digest && !partner) {
       await deps.digests.queue({ key: input.key, recipient, line: composeDigestLine(input, context) });

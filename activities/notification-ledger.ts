@@ -34,8 +34,11 @@ export interface NotificationLedger {
   release(key: string): Promise<void>;
   /** Claims not confirmed whose lease has run out: mails that were in flight when a worker stopped. */
   abandonedClaims(): Promise<number>;
-  /** The SMTP reply code of a recorded permanent failure of the key, if there is one. */
-  failureOf(key: string): Promise<number | undefined>;
+  /**
+   * What became of the key before, in one statement: sent, or refused for good (the SMTP reply
+   * code of its recorded failure), or neither (undefined).
+   */
+  earlierOutcome(key: string): Promise<{ sent: true } | { failed: number } | undefined>;
   recordFailure(entry: Omit<NotificationFailure, 'at'>): Promise<void>;
   /** The latest recorded failures, newest first; only those to these addresses when given. */
   failures(limit: number, recipients?: string[]): Promise<NotificationFailure[]>;
@@ -82,9 +85,14 @@ export function createPgNotificationLedger(pool: Pool): NotificationLedger {
       const result = await pool.query<{ n: string }>('SELECT count(*) AS n FROM notification_claim WHERE lease_until < now()');
       return Number(result.rows[0]!.n);
     },
-    async failureOf(key) {
-      const result = await pool.query<{ response_code: number }>('SELECT response_code FROM notification_failure WHERE key = $1', [key]);
-      return result.rows[0]?.response_code;
+    async earlierOutcome(key) {
+      const result = await pool.query<{ sent: boolean; failed: number | null }>(
+        'SELECT EXISTS (SELECT 1 FROM notification_log WHERE key = $1) AS sent, (SELECT response_code FROM notification_failure WHERE key = $1) AS failed',
+        [key],
+      );
+      const row = result.rows[0];
+      if (row?.sent) return { sent: true };
+      return row?.failed === null || row?.failed === undefined ? undefined : { failed: row.failed };
     },
     async recordFailure({ key, recipient, unit, code, response, subject }) {
       await pool.query(
