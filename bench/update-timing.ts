@@ -2,16 +2,16 @@
 // waited for a worker (scheduled → started) and how long the worker took (started → completed).
 // The rest of the caller's time is the way to and from the server (and, for ours, the HTTP API).
 import type { Client } from '@temporalio/client';
+import type proto from '@temporalio/proto';
 import { summarize, type Summary } from './stats';
 
-type Timestamp = { seconds?: unknown; nanos?: number | null } | null | undefined;
-type Event = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
+type Event = proto.temporal.api.history.v1.IHistoryEvent;
 /** The index of the last event before `end` that matches (the lib target has no findLastIndex). */
 function lastIndex(events: readonly Event[], end: number, match: (event: Event) => unknown): number {
   for (let i = end - 1; i >= 0; i--) if (match(events[i]!)) return i;
   return -1;
 }
-const ms = (t: Timestamp) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+const ms = (t: proto.google.protobuf.ITimestamp | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 
 /** The workflow task that accepted the workflow's latest Update of that name: queued and worker milliseconds. */
 export async function lastUpdateTask(client: Client, workflowId: string, update: string): Promise<{ queued: number; worker: number } | undefined> {
